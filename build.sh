@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# wxsim build entry point.
+#   ./build.sh         build web/dist (wx.wasm, wasm_exec.js, wxsim.js)
+#   ./build.sh run     build, then serve the simulator on 127.0.0.1:8080 (WXSIM_ADDR or --addr)
+#   ./build.sh test    every check and test: gofmt, go vet (native + js/wasm), native tests,
+#                      wasm tests in headless Chromium, end-to-end suites
+#   ./build.sh bench   benchmarks (print numbers, assert nothing)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+export GOFLAGS=${GOFLAGS:--mod=mod}
+
+build() {
+	mkdir -p web/dist
+	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o web/dist/wx.wasm ./wasm
+	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" web/dist/wasm_exec.js
+	cp web/wxsim.js web/dist/wxsim.js
+}
+
+# chromium_path prints the real Chromium binary, installing Debian's package when missing.
+chromium_path() {
+	for c in /usr/lib/chromium/chromium /usr/bin/chromium /usr/bin/chromium-browser; do
+		if [ -x "$c" ]; then echo "$c"; return; fi
+	done
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "build.sh: installing Chromium (apt-get install chromium)" >&2
+		(apt-get install -y --no-install-recommends chromium >&2 ||
+			{ apt-get update >&2 && apt-get install -y --no-install-recommends chromium >&2; })
+		echo /usr/lib/chromium/chromium
+		return
+	fi
+	echo "build.sh: Chromium is needed for the browser tests: install it (Debian: sudo apt-get install chromium) or set WXSIM_CHROMIUM" >&2
+	exit 1
+}
+
+# browser_env prepares wasmbrowsertest (built for the host) and a headless_shell wrapper
+# that adds the flags the tests need (wasmbrowsertest has no option for them).
+browser_env() {
+	local chrome=${WXSIM_CHROMIUM:-$(chromium_path)}
+	mkdir -p .bin
+	env -u GOOS -u GOARCH go build -o .bin/go_js_wasm_exec github.com/agnivade/wasmbrowsertest
+	cat >.bin/headless_shell <<SH
+#!/bin/sh
+exec "$chrome" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --ignore-certificate-errors \${WXSIM_CHROME_FLAGS:-} "\$@"
+SH
+	chmod +x .bin/headless_shell
+	export PATH="$ROOT/.bin:$PATH"
+	export WXSIM_CHROMIUM=$chrome
+	export WXSIM_WASM_EXEC="$ROOT/.bin/go_js_wasm_exec"
+}
+
+checks() {
+	local bad
+	bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null; find . -name '*.go' -newer go.mod -not -path './.bin/*' 2>/dev/null) | sort -u)
+	if [ -n "$bad" ]; then echo "gofmt needed:"; echo "$bad"; exit 1; fi
+	go vet ./...
+	GOOS=js GOARCH=wasm go vet ./jsbridge/... ./wasm/...
+}
+
+case "${1:-build}" in
+build)
+	build
+	echo "built web/dist/ ($(wc -c <web/dist/wx.wasm) bytes wx.wasm)"
+	;;
+run)
+	build
+	shift
+	exec go run ./sim/cmd/wxsim --web web "$@"
+	;;
+test)
+	build
+	checks
+	browser_env
+	echo "== native tests"
+	go test -race -count=1 ./sim/... ./tests/fixture/...
+	echo "== wasm tests in headless Chromium"
+	GOOS=js GOARCH=wasm go test -count=1 -exec "$WXSIM_WASM_EXEC" ./jsbridge/... ./wasm/...
+	echo "== end-to-end tests"
+	go test -count=1 -timeout 10m ./tests/e2e/...
+	echo "all tests passed"
+	;;
+bench)
+	build
+	browser_env
+	go run ./tests/bench "${@:2}"
+	;;
+*)
+	echo "usage: $0 [build|run|test|bench]" >&2
+	exit 2
+	;;
+esac

@@ -1,0 +1,302 @@
+// wxsim jsbridge glue. Mechanical browser work for the Go runtime: task records, fetch
+// with AbortController and streamed chunks, TextDecoder/JSON.parse, timers, listener lists,
+// and asynchronous callback delivery with throws caught. No wx rules live here: Go (package
+// sim via wasm/runtime) decides every outcome, and this file carries it out.
+// Go is entered through `dispatch(ev, id, a, b)` (one js.Func) only when a task is created,
+// aborted, times out, is redirected, ends or fails.
+"use strict";
+const dispatch = arguments[0];
+const EV_CALL = 1, EV_ABORT = 2, EV_TIMER = 3, EV_REDIRECT = 4, EV_DONE = 5, EV_ERROR = 6;
+const BODY_RAW = 1, BODY_JSON = 2, BODY_FORM = 3;
+const PROFILE_KEYS = ["redirectStart", "redirectEnd", "fetchStart", "domainLookupStart",
+  "domainLookupEnd", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
+  "requestStart", "requestEnd", "responseStart", "responseEnd", "rtt", "estimate_nettype",
+  "httpRttEstimate", "transportRttEstimate", "downstreamThroughputKbpsEstimate",
+  "throughputKbps", "peerIP", "port", "protocol", "socketReused", "sendBytesCount",
+  "receivedBytedCount"];
+
+const recs = new Map();      // task id → record
+const timers = new Map();    // timer id → setTimeout handle
+const lists = Object.create(null); // global listener lists by name (AppHide, AppShow, Error)
+let nextId = 1;
+let promiseStyle = true;
+
+// ---- delivery: every user callback runs on a microtask, each under its own guard.
+const queue = [];
+let flushing = false;
+function later(f) {
+  queue.push(f);
+  if (!flushing) { flushing = true; queueMicrotask(flush); }
+}
+function flush() {
+  flushing = false;
+  const q = queue.splice(0);
+  for (const f of q) f();
+}
+function report(e, where) {
+  console.error("wxsim: a callback threw in " + where + ":", e);
+  const ls = lists.Error;
+  if (!ls) return;
+  const msg = e && e.stack ? String(e.stack) : String(e);
+  for (const l of ls.slice()) {
+    try { l(msg); } catch (e2) { console.error("wxsim: wx.onError listener threw:", e2); }
+  }
+}
+function field(o, k) {
+  if (o === null || (typeof o !== "object" && typeof o !== "function")) return undefined;
+  try { return o[k]; } catch (e) { report(e, "reading option " + k); return undefined; }
+}
+function call(fn, arg, where) {
+  if (typeof fn !== "function") return;
+  try { fn(arg); } catch (e) { report(e, where); }
+}
+
+// ---- task records
+function newRec(api, opts) {
+  const rec = { id: nextId++, api: api, opts: opts, done: false, ls: null, ctrl: null,
+    body: undefined, buf: null, status: 0, header: null, t0: 0, t1: 0, t2: 0,
+    resolve: null, reject: null };
+  recs.set(rec.id, rec);
+  return rec;
+}
+// enter calls Go for rec; if Go did not answer (it crashed or threw), the task fails
+// instead of hanging.
+function enter(ev, rec, a, b) {
+  let ok;
+  try { ok = dispatch(ev, rec.id, a, b); } catch (e) { console.error("wxsim: runtime error:", e); }
+  if (ok !== true && !rec.done) {
+    settle(rec, false, { errMsg: rec.api + ":fail internal error (see console)", errno: 1 });
+  }
+}
+function settle(rec, ok, res) {
+  if (rec.done) return;
+  rec.done = true;
+  recs.delete(rec.id);
+  rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null;
+  const o = rec.opts;
+  rec.opts = null;
+  later(function () {
+    if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }
+    call(field(o, ok ? "success" : "fail"), res, rec.api + (ok ? " success" : " fail"));
+    call(field(o, "complete"), res, rec.api + " complete");
+  });
+}
+function taskListeners(t, rec, kinds) {
+  for (const k of kinds) {
+    t["on" + k] = function (cb) {
+      if (typeof cb !== "function" || rec.done) return;
+      if (!rec.ls) rec.ls = Object.create(null);
+      (rec.ls[k] || (rec.ls[k] = [])).push(cb);
+    };
+    t["off" + k] = function (cb) {
+      const ls = rec.ls && rec.ls[k];
+      if (!ls) return;
+      if (cb === undefined) { ls.length = 0; return; }
+      const i = ls.indexOf(cb);
+      if (i >= 0) ls.splice(i, 1);
+    };
+  }
+}
+function emitTask(rec, k, payload) {
+  const ls = rec.ls && rec.ls[k];
+  if (!ls || ls.length === 0) return;
+  for (const f of ls.slice()) { if (!rec.done) call(f, payload, "on" + k); }
+}
+
+// ---- transport: fetch
+function now() { return performance.timeOrigin + performance.now(); }
+function headersObject(h) {
+  const o = {};
+  h.forEach(function (v, k) { o[k] = v; });
+  return o;
+}
+async function readChunks(rec, body) {
+  const reader = body.getReader();
+  const parts = [];
+  let n = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    if (rec.done) { reader.cancel().catch(function () {}); return null; }
+    const v = r.value;
+    parts.push(v);
+    n += v.byteLength;
+    const ab = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v.buffer : v.slice().buffer;
+    emitTask(rec, "ChunkReceived", { data: ab });
+  }
+  const all = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) { all.set(p, off); off += p.byteLength; }
+  return all.buffer;
+}
+async function run(rec, url, method, headers, chunked, manual) {
+  try {
+    const h = new Headers();
+    for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+    rec.ctrl = new AbortController();
+    rec.t0 = now();
+    const resp = await fetch(url, { method: method, headers: h, body: rec.body,
+      signal: rec.ctrl.signal, redirect: manual ? "manual" : "follow" });
+    rec.body = undefined;
+    if (rec.done) return;
+    rec.t1 = now();
+    if (resp.type === "opaqueredirect") { enter(EV_ERROR, rec, "OpaqueRedirect", ""); return; }
+    if (resp.redirected) { enter(EV_REDIRECT, rec, resp.url); if (rec.done) return; }
+    rec.status = resp.status;
+    rec.header = headersObject(resp.headers);
+    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: resp.status, cookies: [] });
+    if (rec.done) return;
+    const buf = chunked && resp.body ? await readChunks(rec, resp.body) : await resp.arrayBuffer();
+    if (rec.done) return;
+    rec.buf = buf;
+    rec.t2 = now();
+    enter(EV_DONE, rec, resp.status, resp.headers.get("content-type") || "");
+  } catch (e) {
+    if (!rec.done) {
+      enter(EV_ERROR, rec, e && typeof e === "object" ? String(e.name) : "Error",
+        e && typeof e === "object" ? String(e.message) : String(e));
+    }
+  }
+}
+const decoders = new Map();
+function decoder(label) {
+  let d = decoders.get(label);
+  if (d) return d;
+  try { d = new TextDecoder(label); } catch (e) { d = new TextDecoder("utf-8"); }
+  decoders.set(label, d);
+  return d;
+}
+function profile(rec) {
+  const p = {};
+  for (const k of PROFILE_KEYS) p[k] = 0;
+  p.fetchStart = rec.t0; p.requestStart = rec.t0; p.responseStart = rec.t1; p.responseEnd = rec.t2;
+  p.receivedBytedCount = rec.buf ? rec.buf.byteLength : 0;
+  p.estimate_nettype = 1;
+  p.peerIP = ""; p.protocol = "";
+  return p;
+}
+function formEncode(d) {
+  const out = [];
+  for (const k of Object.keys(d)) {
+    const v = d[k];
+    if (v === undefined) continue;
+    const s = v === null ? "null" : typeof v === "object" ? JSON.stringify(v) : String(v);
+    out.push(encodeURIComponent(k) + "=" + encodeURIComponent(s));
+  }
+  return out.join("&");
+}
+
+return {
+  // definitions (called once per configuration)
+  defineTaskAPI: function (target, name, api, kinds) {
+    target[name] = function (opts) {
+      const rec = newRec(name, opts);
+      const t = { abort: function () { if (!rec.done) enter(EV_ABORT, rec); } };
+      taskListeners(t, rec, kinds);
+      enter(EV_CALL, rec, api, opts);
+      return t;
+    };
+  },
+  defineAsyncAPI: function (target, name, api) {
+    target[name] = function (opts) {
+      const rec = newRec(name, opts);
+      let p;
+      if (promiseStyle && !(field(opts, "success") || field(opts, "fail") || field(opts, "complete"))) {
+        p = new Promise(function (res, rej) { rec.resolve = res; rec.reject = rej; });
+      }
+      enter(EV_CALL, rec, api, opts);
+      return p;
+    };
+  },
+  defineListeners: function (target, name) {
+    const ls = lists[name] || (lists[name] = []);
+    target["on" + name] = function (cb) { if (typeof cb === "function") ls.push(cb); };
+    target["off" + name] = function (cb) {
+      if (cb === undefined) { ls.length = 0; return; }
+      const i = ls.indexOf(cb);
+      if (i >= 0) ls.splice(i, 1);
+    };
+  },
+  setPromiseStyle: function (on) { promiseStyle = on; },
+  emit: function (name, payload) {
+    const ls = lists[name];
+    if (!ls) return;
+    for (const l of ls.slice()) later(function () { call(l, payload, "on" + name); });
+  },
+  clearListeners: function () { for (const k in lists) lists[k].length = 0; },
+  // option reading
+  parseURL: function (raw) {
+    let u;
+    try { u = new URL(raw); } catch (e) { return ""; }
+    const deep = (u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== "";
+    return u.protocol.slice(0, -1) + "\n" + u.hostname + "\n" + u.port + "\n" +
+      (u.username !== "" || u.password !== "" ? 1 : 0) + "\n" + (deep ? 1 : 0);
+  },
+  dataKind: function (v) {
+    if (v === undefined || v === null) return 0;
+    if (typeof v === "string") return 1;
+    if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return 2;
+    return typeof v === "object" ? 3 : 4;
+  },
+  headerList: function (h) {
+    const out = [];
+    if (h === null || typeof h !== "object") return out;
+    for (const k of Object.keys(h)) out.push(k, String(h[k]));
+    return out;
+  },
+  form: formEncode,
+  body: function (id, enc, data) {
+    const rec = recs.get(id);
+    rec.body = enc === BODY_RAW ? data : enc === BODY_JSON ? JSON.stringify(data) : formEncode(data);
+  },
+  // transport
+  fetch: function (id, url, method, headers, chunked, manual) {
+    const rec = recs.get(id);
+    if (rec) run(rec, url, method, headers, chunked, manual);
+  },
+  cancel: function (id) {
+    const rec = recs.get(id);
+    if (rec && rec.ctrl) rec.ctrl.abort();
+  },
+  setTimer: function (id, ms) {
+    clearTimeout(timers.get(id));
+    timers.set(id, setTimeout(function () {
+      timers.delete(id);
+      try { dispatch(EV_TIMER, id); } catch (e) { console.error("wxsim: runtime error:", e); }
+    }, ms));
+  },
+  clearTimer: function (id) {
+    const t = timers.get(id);
+    if (t !== undefined) { clearTimeout(t); timers.delete(id); }
+  },
+  // settlement
+  fail: function (id, errMsg, errno) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    const res = { errMsg: errMsg };
+    if (errno !== undefined) res.errno = errno;
+    settle(rec, false, res);
+  },
+  ok: function (id, errMsg, raw, charset, parseJSON) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    let data = rec.buf;
+    if (!raw) {
+      const d = decoder(charset);
+      if (d.encoding !== "utf-8") {
+        console.warn("wxsim: " + rec.api + " response declares charset=" + charset +
+          "; decoded as " + d.encoding + ", but WeChat on devices may not convert it (spec §4.5)");
+      }
+      data = d.decode(data);
+      if (parseJSON) { try { data = JSON.parse(data); } catch (e) { /* stays a string */ } }
+    }
+    settle(rec, true, { data: data, statusCode: rec.status, header: rec.header, cookies: [],
+      profile: profile(rec), errMsg: errMsg });
+  },
+  okWith: function (id, res) {
+    const rec = recs.get(id);
+    if (rec) settle(rec, true, res);
+  },
+  warn: function (msg) { console.warn(msg); },
+  stats: function () { return { tasks: recs.size, timers: timers.size }; },
+};

@@ -1,0 +1,129 @@
+package sim
+
+import "strconv"
+
+// API names as they appear in errMsg (spec §1.1).
+const (
+	APIRequest        = "request"
+	APIUploadFile     = "uploadFile"
+	APIDownloadFile   = "downloadFile"
+	APIConnectSocket  = "connectSocket"
+	APIGetNetworkType = "getNetworkType"
+)
+
+// Reason is a fail reason: the text after "<api>:fail " and its errno (spec §1.4).
+type Reason struct {
+	Text  string
+	Errno int
+}
+
+func (r Reason) Error() string { return r.Text }
+
+// Known reasons. The texts are WeChat's (or wxsim's where the spec says so).
+var (
+	ErrDomain         = Reason{"url not in domain list", 600002}               // spec §3.7
+	ErrInvalidURL     = Reason{"invalid url", 600002}                          // spec §3.7
+	ErrTimeout        = Reason{"timeout", 5}                                   // spec §4.7
+	ErrAbort          = Reason{"abort", 1}                                     // spec §4.7
+	ErrInterrupted    = Reason{"interrupted", 600003}                          // spec §8.3
+	ErrExceed         = Reason{"exceed max task count", 1}                     // spec §8.1
+	ErrInvalidMethod  = Reason{"invalid method", 1}                            // spec §4.2
+	ErrMethodBrowser  = Reason{"method not supported by browser transport", 1} // spec §4.2
+	ErrNetworkUnavail = Reason{"network unavailable", 600001}                  // spec §8.4
+)
+
+// NetworkError is a transport failure (DNS, refused, reset, TLS, CORS): errno 600001 (spec §4.7).
+func NetworkError(text string) Reason { return Reason{text, 600001} }
+
+// ParamError is the spec §1.5 argument error for parameter name: want is the expected
+// type, got the JS type name of what was passed ("Undefined", "Number", ...).
+func ParamError(name, want, got string) Reason {
+	return Reason{"parameter error: parameter." + name + " should be " + want + " instead of " + got + ";", 1}
+}
+
+// Fail is a failed result of an API call.
+type Fail struct {
+	API    string
+	Reason Reason
+}
+
+// ErrMsg renders "<api>:fail <reason>" (spec §1.1): no trailing space for an empty reason.
+func (f Fail) ErrMsg() string {
+	if f.Reason.Text == "" {
+		return f.API + ":fail"
+	}
+	return f.API + ":fail " + f.Reason.Text
+}
+
+// OK renders "<api>:ok".
+func OK(api string) string { return api + ":ok" }
+
+// Errno returns the errno to report, and whether to report one at all: only from base
+// library 2.24.0 (spec §1.4).
+func (f Fail) Errno(sdk Version) (int, bool) {
+	if sdk.Less(Version{2, 24, 0}) {
+		return 0, false
+	}
+	return f.Reason.Errno, true
+}
+
+// Version is a base-library version (major.minor.patch).
+type Version [3]int
+
+// ParseVersion parses "a.b.c" (missing parts are 0).
+func ParseVersion(s string) (Version, bool) {
+	var v Version
+	part, n, digits := 0, 0, 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if digits == 0 || part > 2 {
+				return Version{}, false
+			}
+			v[part] = n
+			part, n, digits = part+1, 0, 0
+			continue
+		}
+		c := s[i]
+		if c < '0' || c > '9' || digits > 6 {
+			return Version{}, false
+		}
+		n = n*10 + int(c-'0')
+		digits++
+	}
+	return v, true
+}
+
+// Less reports v < w.
+func (v Version) Less(w Version) bool {
+	for i := range v {
+		if v[i] != w[i] {
+			return v[i] < w[i]
+		}
+	}
+	return false
+}
+
+func (v Version) String() string {
+	return strconv.Itoa(v[0]) + "." + strconv.Itoa(v[1]) + "." + strconv.Itoa(v[2])
+}
+
+// TransportError names a browser transport failure (spec §4.7: errno 600001, the reason
+// as precise as the transport can tell). name and msg are the JS error's.
+func TransportError(name, msg string) Reason {
+	switch {
+	case name == "OpaqueRedirect":
+		return NetworkError("redirect:'manual' response is opaque to the browser transport (its status and Location cannot be read; the relay can)")
+	case name == "TypeError" && msg != "":
+		return NetworkError("network error: " + msg)
+	case msg == "":
+		return NetworkError("network error: " + name)
+	}
+	return NetworkError("network error: " + name + ": " + msg)
+}
+
+// PromiseStyle reports whether async APIs without callbacks return a Promise (spec §1.3).
+func (c *Config) PromiseStyle() bool { return !c.SDK.Less(Version{2, 10, 2}) }
+
+// DataError is the failure for request data that JavaScript cannot serialise (a cycle, a
+// BigInt, a lone surrogate): msg is the JS error.
+func DataError(msg string) Reason { return Reason{"data could not be serialized: " + msg, 1} }

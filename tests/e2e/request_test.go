@@ -1,0 +1,163 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func okResult(t *testing.T, r Result) map[string]any {
+	t.Helper()
+	require.Equal(t, []string{"success", "complete"}, r.Cbs, "result: %v", r.Res)
+	require.False(t, r.Sync, "callbacks must run asynchronously (spec §1.2)")
+	assert.Equal(t, "request:ok", r.Res["errMsg"])
+	return r.Res
+}
+
+func failResult(t *testing.T, r Result, errMsg string) {
+	t.Helper()
+	require.Equal(t, []string{"fail", "complete"}, r.Cbs, "result: %v", r.Res)
+	require.False(t, r.Sync, "callbacks must run asynchronously (spec §1.2)")
+	assert.Equal(t, errMsg, r.Res["errMsg"])
+}
+
+// spec §10: every golden encoding row, through the real call.
+func TestEncodingsGolden(t *testing.T) {
+	p := newPage(t, listed)
+	cases := []struct {
+		name, opts string
+		want       any
+	}{
+		{"json with BOM", `{url: '` + api + `/bom-json'}`, map[string]any{"a": 1.0}},
+		{"text with two BOMs loses one", `{url: '` + api + `/bom-text', dataType: 'text'}`, "\ufeffhi"},
+		{"text/plain json parsed", `{url: '` + api + `/text-json'}`, map[string]any{"a": 1.0}},
+		{"invalid json stays string", `{url: '` + api + `/invalid-json'}`, "{bad"},
+		{"gbk converted", `{url: '` + api + `/gbk', dataType: 'text'}`, "中文测试"},
+		{"unknown charset is utf-8", `{url: '` + api + `/mystery', dataType: 'text'}`, "中"},
+		{"empty body", `{url: '` + api + `/empty'}`, ""},
+		{"arraybuffer keeps BOM", `{url: '` + api + `/bom-json', responseType: 'arraybuffer'}`,
+			map[string]any{"ab": []any{239.0, 187.0, 191.0, 123.0, 34.0, 97.0, 34.0, 58.0, 49.0, 125.0}}},
+		{"empty arraybuffer", `{url: '` + api + `/empty', responseType: 'arraybuffer'}`, map[string]any{"ab": []any{}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := okResult(t, p.Call("request", c.opts))
+			assert.Equal(t, c.want, res["data"])
+			assert.Equal(t, 200.0, res["statusCode"])
+		})
+	}
+	t.Run("gbk warns on the console", func(t *testing.T) {
+		assert.True(t, p.ConsoleHas("warn", "charset=gbk"), "console: %v", p.Console())
+	})
+}
+
+// spec §4.4, §10: GET object → query string; POST object → JSON or form.
+func TestRequestBodyEncoding(t *testing.T) {
+	p := newPage(t, listed)
+	echo := func(opts string) map[string]any {
+		t.Helper()
+		res := okResult(t, p.Call("request", opts))
+		m, ok := res["data"].(map[string]any)
+		require.True(t, ok, "echo data: %v", res["data"])
+		return m
+	}
+	e := echo(`{url: '` + api + `/echo', data: {a: 'x y', b: '中'}}`)
+	assert.Equal(t, "a=x%20y&b=%E4%B8%AD", e["rawQuery"])
+	assert.Equal(t, "GET", e["method"])
+	assert.NotContains(t, e["headers"], "content-type", "direct GET sends no default content-type (spec §4.3 decision)")
+
+	e = echo(`{url: '` + api + `/echo?z=1#frag', data: {a: 1, u: undefined, n: null, o: {k: [1]}}}`)
+	assert.Equal(t, "z=1&a=1&n=null&o=%7B%22k%22%3A%5B1%5D%7D", e["rawQuery"])
+
+	e = echo(`{url: '` + api + `/echo', data: 'raw=1&b=2'}`)
+	assert.Equal(t, "raw=1&b=2", e["rawQuery"])
+
+	e = echo(`{url: '` + api + `/echo', method: 'POST', data: {a: 'x y', b: '中'}}`)
+	assert.Equal(t, `{"a":"x y","b":"中"}`, e["body"])
+	assert.Equal(t, "application/json", headerOf(e, "content-type"))
+
+	e = echo(`{url: '` + api + `/echo', method: 'post', header: {'Content-Type': 'application/x-www-form-urlencoded'}, data: {a: 'x y', b: '中'}}`)
+	assert.Equal(t, "a=x%20y&b=%E4%B8%AD", e["body"])
+	assert.Equal(t, "POST", e["method"], "method is upper-cased (spec §4.2 decision)")
+
+	e = echo(`{url: '` + api + `/echo', method: 'PUT', data: new Uint8Array([0, 1, 255]).buffer}`)
+	assert.Equal(t, "AAH/", e["bodyBase64"])
+
+	e = echo(`{url: '` + api + `/echo', method: 'POST', data: 'héllo', header: {'X-Num': 42, Referer: 'https://evil.test/'}}`)
+	assert.Equal(t, "héllo", e["body"])
+	assert.Equal(t, "42", headerOf(e, "x-num"), "header values are String()-converted (spec §4.3)")
+	assert.NotEqual(t, "https://evil.test/", headerOf(e, "referer"), "a user Referer is removed (spec §4.3)")
+}
+
+func headerOf(echo map[string]any, name string) string {
+	h, _ := echo["headers"].(map[string]any)
+	s, _ := h[name].(string)
+	return s
+}
+
+// spec §4.5: any status is success; headers are visible.
+func TestStatusIsSuccess(t *testing.T) {
+	p := newPage(t, listed)
+	for _, code := range []int{201, 204, 301, 404, 500, 503} {
+		if code == 301 {
+			continue // a 3xx without Location is not followed; covered by the redirect tests
+		}
+		res := okResult(t, p.Call("request", fmt.Sprintf(`{url: '%s/status/%d'}`, api, code)))
+		assert.Equal(t, float64(code), res["statusCode"])
+		assert.IsType(t, map[string]any{}, res["header"])
+		assert.Equal(t, []any{}, res["cookies"], "the browser transport cannot see Set-Cookie")
+		assert.IsType(t, map[string]any{}, res["profile"])
+	}
+	res := okResult(t, p.Call("request", `{url: '`+api+`/headers-multi'}`))
+	assert.Equal(t, "a, b", res["header"].(map[string]any)["x-multi"], "repeated headers joined with ', ' (spec §4.5)")
+}
+
+// spec §3 through the real call: refusals happen before any traffic.
+func TestDomainPolicy(t *testing.T) {
+	p := newPage(t, listed)
+	notListed := "request:fail url not in domain list"
+	cases := []struct{ name, url, want string }{
+		{"listed host", api + "/hit?key=listed", ""},
+		{"case-insensitive host", "https://API.Example.TEST/hit?key=case", ""},
+		{"unlisted host", "https://other.example.test/hit?key=unlisted", notListed},
+		{"explicit :443", "https://api.example.test:443/hit?key=p443", notListed},
+		{"http scheme", "http://api.example.test/hit?key=http", notListed},
+		{"userinfo trick", "https://api.example.test@evil.example.test/hit?key=userinfo", notListed},
+		{"loopback IP", fx.URL + "/hit?key=ip", notListed},
+		{"relative url", "/hit?key=relative", "request:fail invalid url"},
+		{"garbage", "https://", "request:fail invalid url"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := p.Call("request", fmt.Sprintf(`{url: %q}`, c.url))
+			key := c.url[strings.Index(c.url, "key=")+4:]
+			if c.want == "" {
+				okResult(t, r)
+				assert.Equal(t, 1, fx.Hits(key))
+				return
+			}
+			failResult(t, r, c.want)
+			if strings.Contains(c.want, "domain") {
+				assert.Equal(t, 600002.0, r.Res["errno"], "errno (spec §1.4)")
+				assert.True(t, p.ConsoleHas("warn", c.url), "console warning names the URL (spec §3.7)")
+			}
+			assert.Zero(t, fx.Hits(key), "no traffic for a refused URL (spec §3.7)")
+		})
+	}
+	t.Run("urlCheck false allows the IP", func(t *testing.T) {
+		q := newPage(t, `{urlCheck: false}`)
+		okResult(t, q.Call("request", `{url: '`+fx.URL+`/hit?key=nocheck'}`))
+		assert.Equal(t, 1, fx.Hits("nocheck"))
+	})
+	t.Run("redirect to an unlisted host fails", func(t *testing.T) {
+		r := p.Call("request", `{url: '`+api+`/redirect?to=https://other.example.test/hit%3Fkey%3Dredir'}`)
+		failResult(t, r, notListed)
+	})
+	t.Run("redirect within the list succeeds", func(t *testing.T) {
+		res := okResult(t, p.Call("request", `{url: '`+api+`/redirect?to=https://api.example.test/json'}`))
+		assert.Equal(t, map[string]any{"a": 1.0}, res["data"])
+	})
+}

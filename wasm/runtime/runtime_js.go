@@ -1,0 +1,217 @@
+//go:build js && wasm
+
+package runtime
+
+import (
+	"strings"
+	"syscall/js"
+
+	"wxsim/jsbridge"
+	"wxsim/sim"
+)
+
+// API numbers shared with the glue's EvCall.
+const (
+	apiRequest = iota + 1
+	apiGetNetworkType
+)
+
+// Runtime is one installed wx.
+type Runtime struct {
+	global js.Value
+	wx     js.Value
+	g      *jsbridge.Glue
+	cfg    sim.Config
+	sched  *sim.Scheduler
+	reqs   map[int]*request
+}
+
+// request is what a started transfer needs after its call returned.
+type request struct {
+	url, method    string
+	headers        []string
+	chunked        bool
+	manual         bool
+	responseType   string
+	dataType       string
+	contentType    string // response content-type, set at EvDone
+	redirectedHost string
+}
+
+// Install creates the wx object on global from cfg (spec §2 fields, plain Go values as
+// from JSON; nil for defaults). It fails with a message naming the bad field.
+func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
+	r := &Runtime{global: global, sched: sim.NewScheduler(), reqs: map[int]*request{}}
+	r.g = jsbridge.NewGlue(r.handle)
+	c, err := sim.ParseConfig(cfg, r.parseURL)
+	if err != nil {
+		r.g.Release()
+		return nil, err
+	}
+	r.apply(c)
+	wx := js.Global().Get("Object").New()
+	r.g.DefineTaskAPI(wx, "request", apiRequest, "HeadersReceived", "ChunkReceived")
+	r.g.DefineAsyncAPI(wx, "getNetworkType", apiGetNetworkType)
+	r.g.DefineListeners(wx, "AppHide")
+	r.g.DefineListeners(wx, "AppShow")
+	r.g.DefineListeners(wx, "Error")
+	wx.Set("env", map[string]any{"USER_DATA_PATH": "http://usr"})
+	r.wx = wx
+	global.Set("wx", wx)
+	return r, nil
+}
+
+// Reconfigure applies a new configuration to the running wx; tasks in flight keep going.
+func (r *Runtime) Reconfigure(cfg map[string]any) error {
+	c, err := sim.ParseConfig(cfg, r.parseURL)
+	if err != nil {
+		return err
+	}
+	r.apply(c)
+	return nil
+}
+
+func (r *Runtime) apply(c sim.Config) {
+	r.cfg = c
+	r.sched.QueueExcess = c.QueueExcess
+	r.sched.KeepAlive = c.BackgroundKeepAlive
+	r.g.SetPromiseStyle(c.PromiseStyle())
+}
+
+// Config returns the effective configuration.
+func (r *Runtime) Config() map[string]any { return r.cfg.Export() }
+
+// Hide sends the app to the background (spec §8.3).
+func (r *Runtime) Hide() {
+	r.g.Emit("AppHide", map[string]any{})
+	r.do(r.sched.Hide())
+}
+
+// Show brings the app to the foreground (spec §8.3).
+func (r *Runtime) Show() {
+	r.do(r.sched.Show())
+	r.g.Emit("AppShow", map[string]any{"path": "", "query": map[string]any{}, "scene": 1001})
+}
+
+// Relaunch fails every unfinished task "interrupted" and clears app listeners.
+func (r *Runtime) Relaunch() {
+	r.do(r.sched.Relaunch())
+	r.g.ClearListeners()
+}
+
+// Stop fails what is pending, removes wx from the global object and releases the glue.
+func (r *Runtime) Stop() {
+	r.Relaunch()
+	r.global.Delete("wx")
+	r.g.Release()
+}
+
+// Stats reports task counts and live js.Funcs (wxsim.stats()).
+func (r *Runtime) Stats() map[string]any {
+	running, queued := r.sched.Stats()
+	jsTasks, timers := r.g.Stats()
+	return map[string]any{
+		"running": running, "queued": queued, "liveCallbacks": jsbridge.LiveFuncs(),
+		"tasks": r.sched.Live(), "jsTasks": jsTasks, "timers": timers,
+	}
+}
+
+// handle receives every glue event.
+func (r *Runtime) handle(ev, id int, a, b js.Value) {
+	switch ev {
+	case jsbridge.EvCall:
+		switch a.Int() {
+		case apiRequest:
+			r.request(id, b)
+		case apiGetNetworkType:
+			r.g.OKWith(id, map[string]any{"networkType": "wifi", "signalStrength": 0, "hasSystemProxy": false, "errMsg": sim.OK(sim.APIGetNetworkType)})
+		}
+	case jsbridge.EvAbort:
+		r.do(r.sched.Abort(sim.TaskID(id)))
+	case jsbridge.EvTimer:
+		if sim.TaskID(id) == sim.BackgroundTimer {
+			r.do(r.sched.BackgroundExpired())
+		} else {
+			r.do(r.sched.Timeout(sim.TaskID(id)))
+		}
+	case jsbridge.EvRedirect:
+		r.redirected(id, a.String())
+	case jsbridge.EvDone:
+		if q := r.reqs[id]; q != nil {
+			q.contentType = b.String()
+		}
+		r.do(r.sched.Complete(sim.TaskID(id)))
+	case jsbridge.EvError:
+		r.do(r.sched.Fail(sim.TaskID(id), sim.TransportError(a.String(), b.String())))
+	}
+}
+
+// do carries out scheduler effects in order.
+func (r *Runtime) do(effs []sim.Effect) {
+	for _, e := range effs {
+		id := int(e.ID)
+		switch e.Kind {
+		case sim.Start:
+			q := r.reqs[id]
+			r.g.Fetch(id, q.url, q.method, q.headers, q.chunked, q.manual)
+		case sim.Cancel:
+			r.g.Cancel(id)
+		case sim.Settle:
+			q := r.reqs[id]
+			delete(r.reqs, id)
+			if !e.OK {
+				r.fail(id, e.Fail)
+				continue
+			}
+			p := sim.PlanDecode(q.responseType, q.dataType, q.contentType)
+			r.g.OK(id, sim.OK(sim.APIRequest), p.Raw, p.Charset, p.ParseJSON)
+		case sim.ArmTimer:
+			r.g.SetTimer(id, float64(e.After)/1e6)
+		case sim.DisarmTimer:
+			r.g.ClearTimer(id)
+		}
+	}
+}
+
+func (r *Runtime) fail(id int, f sim.Fail) {
+	errno, ok := f.Errno(r.cfg.SDK)
+	if !ok {
+		errno = -1
+	}
+	r.g.Fail(id, f.ErrMsg(), errno)
+}
+
+// parseURL is sim's URLParser on top of the browser's URL parser. The browser drops a
+// default port (":443"), which spec §3.3 must see, so the written port comes from sim.
+func (r *Runtime) parseURL(raw string) (sim.URLParts, bool, error) {
+	info, ok := r.g.ParseURL(raw)
+	if !ok {
+		return sim.URLParts{}, false, sim.ErrInvalidURL
+	}
+	port := info.Port
+	if port == "" {
+		port = sim.RawPort(raw)
+	}
+	return sim.URLParts{Scheme: info.Scheme, Host: strings.ToLower(info.Host), Port: port, Userinfo: info.Userinfo}, info.PathOrQuery, nil
+}
+
+// checkURL applies the domain policy (spec §3) and warns on the console when it refuses.
+func (r *Runtime) checkURL(api, raw string) error {
+	u, _, err := r.parseURL(raw)
+	if err == nil {
+		err = r.cfg.Policy.Check(api, u)
+	}
+	if err != nil && err != sim.ErrInvalidURL {
+		r.g.Warn(sim.DomainWarning(api, raw, r.cfg.Policy.Domains.List(api)))
+	}
+	return err
+}
+
+// redirected re-checks the final URL of a followed redirect (spec §3.6: the browser
+// transport cannot see intermediate hops).
+func (r *Runtime) redirected(id int, finalURL string) {
+	if err := r.checkURL(sim.APIRequest, finalURL); err != nil {
+		reason, _ := err.(sim.Reason)
+		r.do(r.sched.Fail(sim.TaskID(id), reason))
+	}
+}

@@ -1,0 +1,78 @@
+/* wxsim loader: a plain script that defines the global `wxsim`.
+ *
+ *   <script src="dist/wxsim.js"></script>
+ *   await wxsim.start({appId: 'wx123', domains: {request: ['https://api.example.com']}});
+ *   wx.request({url: 'https://api.example.com/hello', success(res) { ... }});
+ *
+ * It loads wasm_exec.js and wx.wasm from next to itself (or config.wasm), runs the Go
+ * runtime once per page, and passes the config to it. See README.md for the contract.
+ */
+(function (global) {
+  "use strict";
+  var here = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
+  var base = new URL(".", here);
+  var ctl = null;      // control function handed over by the Go runtime
+  var booting = null;  // Promise of ctl while the wasm loads
+  var chain = Promise.resolve();
+
+  function loadScript(url) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = url;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error("wxsim: cannot load " + url)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function boot(wasmURL) {
+    return (global.Go ? Promise.resolve() : loadScript(new URL("wasm_exec.js", base).href)).then(function () {
+      return new Promise(function (resolve, reject) {
+        global.__wxsimBoot = { ready: function (c) { delete global.__wxsimBoot; resolve(c); } };
+        var go = new global.Go();
+        var src = fetch(wasmURL);
+        var inst = WebAssembly.instantiateStreaming
+          ? WebAssembly.instantiateStreaming(src, go.importObject).catch(function () {
+              return fetch(wasmURL).then(function (r) { return r.arrayBuffer(); })
+                .then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+            })
+          : src.then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
+        inst.then(function (r) {
+          go.run(r.instance).then(function () { ctl = null; booting = null; console.error("wxsim: the Go runtime exited"); });
+        }, function (e) { booting = null; reject(new Error("wxsim: cannot start " + wasmURL + ": " + e)); });
+      });
+    });
+  }
+
+  function need() {
+    if (!ctl) throw new Error("wxsim: call wxsim.start() first");
+    return ctl;
+  }
+
+  global.wxsim = {
+    version: "0.1.0",
+    // start(config) loads the runtime once and (re)configures it; resolves with wx.
+    start: function (config) {
+      var run = function () {
+        if (config !== undefined && config !== null && typeof config !== "object") {
+          return Promise.reject(new Error("wxsim config should be an object"));
+        }
+        var wasmURL = config && config.wasm ? String(config.wasm) : new URL("wx.wasm", base).href;
+        if (!booting) booting = boot(wasmURL).then(function (c) { ctl = c; return c; });
+        return booting.then(function (c) {
+          var err = c("start", config);
+          if (err) throw new Error(err);
+          return global.wx;
+        });
+      };
+      var p = chain.then(run, run);
+      chain = p.catch(function () {});
+      return p;
+    },
+    hide: function () { need()("hide"); },
+    show: function () { need()("show"); },
+    relaunch: function () { need()("relaunch"); },
+    config: function () { return need()("config"); },
+    stats: function () { return need()("stats"); },
+  };
+})(typeof globalThis !== "undefined" ? globalThis : window);
