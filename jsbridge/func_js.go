@@ -14,7 +14,7 @@ func NewFunc(name string, f func(this js.Value, args []js.Value) any) (js.Func, 
 	fn := js.FuncOf(func(this js.Value, args []js.Value) (ret any) {
 		defer func() {
 			if p := recover(); p != nil {
-				ret = nil
+				ret = js.Undefined()
 				ConsoleError("wxsim: internal error in " + name + ": " + panicText(p))
 			}
 		}()

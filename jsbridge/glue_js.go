@@ -71,7 +71,9 @@ func (g *Glue) DefineAsyncAPI(target js.Value, name string, api int) {
 }
 
 // DefineListeners sets target.on<name> / off<name> over one global listener list.
-func (g *Glue) DefineListeners(target js.Value, name string) { g.v.Call("defineListeners", target, name) }
+func (g *Glue) DefineListeners(target js.Value, name string) {
+	g.v.Call("defineListeners", target, name)
+}
 
 // SetPromiseStyle turns Promise returns of async APIs on or off.
 func (g *Glue) SetPromiseStyle(on bool) { g.v.Call("setPromiseStyle", on) }
@@ -84,7 +86,7 @@ func (g *Glue) ClearListeners() { g.v.Call("clearListeners") }
 
 // URLInfo is what the browser's URL parser says of a URL.
 type URLInfo struct {
-	Scheme, Host, Port     string
+	Scheme, Host, Port    string
 	Userinfo, PathOrQuery bool
 }
 

@@ -6,34 +6,30 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"wxsim/tests/browser"
 	"wxsim/tests/fixture"
 )
 
 var (
-	fx        *fixture.Server
-	pageURL   string
-	browser   context.Context
-	testHosts = []string{"api.example.test", "other.example.test", "evil.example.test"}
+	fx         *fixture.Server
+	pageURL    string
+	browserCtx context.Context
+	testHosts  = []string{"api.example.test", "other.example.test", "evil.example.test"}
 )
 
 func TestMain(m *testing.M) { os.Exit(run(m)) }
 
 func run(m *testing.M) int {
 	var err error
-	if fx, err = fixture.Start(); err != nil {
+	if fx, err = fixture.New(); err != nil {
 		fmt.Fprintln(os.Stderr, "fixture:", err)
 		return 1
 	}
@@ -44,56 +40,24 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer stop()
-	exec := os.Getenv("WXSIM_CHROMIUM")
-	if exec == "" {
-		exec = "/usr/lib/chromium/chromium"
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exec),
-		chromedp.NoSandbox,
-		chromedp.Flag("ignore-certificate-errors", true),
-		chromedp.Flag("host-resolver-rules", fx.HostRules(testHosts...)),
-		chromedp.Flag("disable-quic", true),
-	)
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	bctx, bcancel := chromedp.NewContext(actx)
-	defer bcancel()
-	if err := chromedp.Run(bctx); err != nil {
-		fmt.Fprintln(os.Stderr, "chromium:", err)
+	bctx, cancel, err := browser.Launch(fx.HostRules(testHosts...))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	browser = bctx
+	defer cancel()
+	browserCtx = bctx
 	return m.Run()
 }
 
-// servePage serves web/dist and the test page on a loopback origin.
 func servePage() (func(), error) {
-	dist, err := filepath.Abs("../../web/dist")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := os.Stat(filepath.Join(dist, "wx.wasm")); err != nil {
-		return nil, fmt.Errorf("web/dist is not built (run ./build.sh): %w", err)
-	}
 	page, err := os.ReadFile("testdata/page.html")
 	if err != nil {
 		return nil, err
 	}
-	mux := http.NewServeMux()
-	mux.Handle("/dist/", http.StripPrefix("/dist/", http.FileServer(http.Dir(dist))))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Write(page)
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	srv := &http.Server{Handler: mux}
-	go srv.Serve(ln)
-	pageURL = "http://" + ln.Addr().String() + "/"
-	return func() { srv.Close() }, nil
+	u, stop, err := browser.ServePage("../../web/dist", page)
+	pageURL = u
+	return stop, err
 }
 
 // Page is one browser tab with the test page loaded.
@@ -106,7 +70,7 @@ type Page struct {
 // object literal, e.g. `{urlCheck:false}`).
 func newPage(t testing.TB, config string) *Page {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(browser)
+	ctx, cancel := chromedp.NewContext(browserCtx)
 	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
 	t.Cleanup(func() { cancelT(); cancel() })
 	if err := chromedp.Run(ctx, chromedp.Navigate(pageURL)); err != nil {
@@ -120,17 +84,8 @@ func newPage(t testing.TB, config string) *Page {
 // Eval evaluates a JS expression (awaiting a promise result) and decodes it into out.
 func (p *Page) Eval(expr string, out any) {
 	p.t.Helper()
-	var raw json.RawMessage
-	err := chromedp.Run(p.ctx, chromedp.Evaluate(expr, &raw, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams {
-		return ep.WithAwaitPromise(true)
-	}))
-	if err != nil {
+	if err := browser.Eval(p.ctx, expr, out); err != nil {
 		p.t.Fatalf("eval %s: %v", short(expr), err)
-	}
-	if out != nil {
-		if err := json.Unmarshal(raw, out); err != nil {
-			p.t.Fatalf("eval %s: decode %s: %v", short(expr), raw, err)
-		}
 	}
 }
 

@@ -10,13 +10,18 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"wxsim/tests/fixture"
 )
 
-func waitInflight(t *testing.T, n int) {
+// waitHolds waits until the fixture has received served /hold requests in all (since
+// Reset) and holds inflight of them now.
+func waitHolds(t *testing.T, served, inflight int) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	require.NoError(t, fx.WaitInflight(ctx, n), "fixture in-flight holds never reached %d", n)
+	err := fx.WaitStats(ctx, func(s fixture.Stats) bool { return s.Served == served && s.Inflight == inflight })
+	require.NoError(t, err, "fixture never had %d served / %d in flight: %+v", served, inflight, fx.Stats())
 }
 
 // startCalls starts wx.request calls in the page without waiting; results collect in
@@ -58,12 +63,12 @@ func TestAbort(t *testing.T) {
 	p.Eval(startCalls, nil)
 
 	p.Eval(`go('flight', {url: '`+api+`/hold?id=abort1'}); true`, nil)
-	waitInflight(t, 1)
+	waitHolds(t, 1, 1)
 	p.Eval(`TK.flight.abort(); true`, nil)
 	s := p.state("flight")
 	assert.Equal(t, []string{"fail", "complete"}, s.Cbs)
 	assert.Equal(t, "request:fail abort", s.Res["errMsg"])
-	waitInflight(t, 0)
+	waitHolds(t, 1, 0)
 	assert.Equal(t, 1, fx.Stats().Aborted, "the server sees the connection dropped")
 
 	p.Eval(`go('sync', {url: '`+api+`/hit?key=abortsync'}); TK.sync.abort(); true`, nil)
@@ -72,7 +77,7 @@ func TestAbort(t *testing.T) {
 
 	// queued: ten holds occupy the lane; the eleventh is aborted while waiting.
 	p.Eval(`for (let i = 0; i < 10; i++) go('h' + i, {url: '`+api+`/hold?id=q' + i}); go('queued', {url: '`+api+`/hit?key=queued'}); true`, nil)
-	waitInflight(t, 10)
+	waitHolds(t, 11, 10)
 	p.Eval(`TK.queued.abort(); true`, nil)
 	s = p.state("queued")
 	assert.Equal(t, []string{"fail", "complete"}, s.Cbs)
@@ -95,7 +100,7 @@ func TestTimeout(t *testing.T) {
 	r := p.Call("request", `{url: '`+api+`/hold?id=t1', timeout: 300}`)
 	failResult(t, r, "request:fail timeout")
 	assert.Equal(t, 5.0, r.Res["errno"])
-	waitInflight(t, 0)
+	waitHolds(t, 1, 0)
 	assert.Equal(t, 1, fx.Stats().Aborted, "a time-out drops the connection")
 
 	for _, v := range []string{"0", "-5", "NaN", "'300'"} {
@@ -113,15 +118,15 @@ func TestQueue(t *testing.T) {
 	p := newPage(t, listed)
 	p.Eval(startCalls, nil)
 	p.Eval(`for (let i = 0; i < 12; i++) go('c' + i, {url: '`+api+`/hold?id=c' + i}); true`, nil)
-	waitInflight(t, 10)
+	waitHolds(t, 10, 10)
 	st := p.Stats()
 	assert.Equal(t, 10.0, st["running"])
 	assert.Equal(t, 2.0, st["queued"])
 	fx.Release("c3")
-	waitInflight(t, 10)
+	waitHolds(t, 11, 10) // the eleventh takes the freed slot
 	assert.Equal(t, []string{"success", "complete"}, p.state("c3").Cbs)
 	fx.ReleaseAll()
-	waitInflight(t, 1) // the twelfth arrives last
+	waitHolds(t, 12, 1) // the twelfth arrives last
 	fx.ReleaseAll()
 	for i := range 12 {
 		assert.Equal(t, []string{"success", "complete"}, p.state(fmt.Sprintf("c%d", i)).Cbs)

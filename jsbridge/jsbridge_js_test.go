@@ -1,0 +1,114 @@
+//go:build js && wasm
+
+package jsbridge
+
+import (
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func eval(src string) js.Value { return js.Global().Call("eval", src) }
+
+// A thrown value of any type becomes a *Error without a second panic.
+func TestTryThrownValues(t *testing.T) {
+	cases := map[string]Error{
+		`(() => { throw new TypeError("bad") })`: {"TypeError", "bad"},
+		`(() => { throw "str" })`:                {"Error", "str"},
+		`(() => { throw undefined })`:            {"Error", ""},
+		`(() => { throw 42 })`:                   {"Error", ""},
+		`(() => { throw {name: 1} })`:            {"", ""},
+	}
+	for src, want := range cases {
+		fn := eval(src)
+		err := Try(func() { fn.Invoke() })
+		require.Error(t, err, src)
+		var e *Error
+		require.ErrorAs(t, err, &e)
+		assert.Equal(t, want.Name, e.Name, src)
+		if src == "(() => { throw \"str\" })" {
+			assert.Equal(t, "str", e.Message)
+		}
+	}
+	assert.NoError(t, Try(func() { eval(`(() => 1)`).Invoke() }))
+	assert.Panics(t, func() { _ = Try(func() { panic("go bug") }) }, "Go bugs are not swallowed")
+}
+
+func TestTypeName(t *testing.T) {
+	cases := map[string]string{
+		"undefined": "Undefined", "null": "Null", "1": "Number", "'s'": "String", "true": "Boolean",
+		"({})": "Object", "[]": "Array", "(() => 1)": "Function", "new ArrayBuffer(1)": "ArrayBuffer",
+		"new Uint8Array(1)": "Uint8Array", "10n": "BigInt",
+	}
+	for src, want := range cases {
+		assert.Equal(t, want, TypeName(eval(src)), src)
+	}
+}
+
+func TestToGo(t *testing.T) {
+	v := eval(`({a: 1, b: 'x', c: [true, null, undefined], d: {e: {}}, f: () => 1})`)
+	assert.Equal(t, map[string]any{
+		"a": 1.0, "b": "x", "c": []any{true, nil, nil}, "d": map[string]any{"e": map[string]any{}}, "f": nil,
+	}, ToGo(v))
+	cyc := eval(`(() => { const o = {}; o.o = o; return o; })()`)
+	assert.NotPanics(t, func() { ToGo(cyc) }, "cycles are cut at maxDepth")
+}
+
+// NewFunc counts live Funcs, releases once, and survives a panicking handler.
+func TestNewFuncCountsAndGuards(t *testing.T) {
+	before := LiveFuncs()
+	fn, release := NewFunc("test", func(js.Value, []js.Value) any { panic("boom") })
+	assert.Equal(t, before+1, LiveFuncs())
+	assert.True(t, fn.Invoke().IsUndefined(), "a panic returns undefined to JS")
+	release()
+	release()
+	assert.Equal(t, before, LiveFuncs())
+}
+
+// The glue uses the browser's URL parser (what fetch will use).
+func TestGlueParseURL(t *testing.T) {
+	g := NewGlue(func(int, int, js.Value, js.Value) {})
+	defer g.Release()
+	cases := []struct {
+		raw  string
+		want URLInfo
+		ok   bool
+	}{
+		{"https://API.Example.com/x", URLInfo{Scheme: "https", Host: "api.example.com", PathOrQuery: true}, true},
+		{"https://a.example:443/", URLInfo{Scheme: "https", Host: "a.example"}, true}, // default port dropped: sim.RawPort recovers it
+		{"https://a.example:8443", URLInfo{Scheme: "https", Host: "a.example", Port: "8443"}, true},
+		{"https://ok.example@evil.test/", URLInfo{Scheme: "https", Host: "evil.test", Userinfo: true}, true},
+		{"https://例子.测试/", URLInfo{Scheme: "https", Host: "xn--fsqu00a.xn--0zwm56d"}, true},
+		{"https://127.1/", URLInfo{Scheme: "https", Host: "127.0.0.1"}, true},
+		{"https://0x7f000001/", URLInfo{Scheme: "https", Host: "127.0.0.1"}, true},
+		{"https://[::ffff:127.0.0.1]/", URLInfo{Scheme: "https", Host: "[::ffff:7f00:1]"}, true},
+		{"wss://a.example:9000/ws?x=1", URLInfo{Scheme: "wss", Host: "a.example", Port: "9000", PathOrQuery: true}, true},
+		{"/relative", URLInfo{}, false},
+		{"https://", URLInfo{}, false},
+	}
+	for _, c := range cases {
+		got, ok := g.ParseURL(c.raw)
+		assert.Equal(t, c.ok, ok, c.raw)
+		assert.Equal(t, c.want, got, c.raw)
+	}
+}
+
+// spec §4.4 / §10: form encoding through JS's encodeURIComponent and JSON.stringify.
+func TestGlueForm(t *testing.T) {
+	g := NewGlue(func(int, int, js.Value, js.Value) {})
+	defer g.Release()
+	s, err := g.Form(eval(`({a: 'x y', b: '中'})`))
+	assert.NoError(t, err)
+	assert.Equal(t, "a=x%20y&b=%E4%B8%AD", s)
+	s, _ = g.Form(eval(`({u: undefined, n: null, o: {k: [1]}, arr: [1, 2], t: true})`))
+	assert.Equal(t, "n=null&o=%7B%22k%22%3A%5B1%5D%7D&arr=%5B1%2C2%5D&t=true", s)
+	_, err = g.Form(eval(`({a: '\ud800'})`))
+	assert.ErrorContains(t, err, "URIError")
+	pairs, err := g.HeaderList(eval(`({'X-A': 1, b: null, c: {}})`))
+	assert.NoError(t, err)
+	assert.Equal(t, []string{"X-A", "1", "b", "null", "c", "[object Object]"}, pairs)
+	_, err = g.HeaderList(eval(`({s: {toString() { throw new Error('no') }}})`))
+	assert.Error(t, err, "a throwing toString is reported, not a panic")
+}

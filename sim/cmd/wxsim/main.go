@@ -1,0 +1,153 @@
+// Command wxsim serves the wxsim simulator page, its built files and the demo
+// backend (package wxsim/sim/server).
+//
+// Usage:
+//
+//	go run ./sim/cmd/wxsim [--addr 127.0.0.1:8080] [--web web] [--token T]
+//
+// The default address is 127.0.0.1:8080, or $WXSIM_ADDR when set; --addr
+// overrides both, and port 0 picks a free port. The first line on stdout is
+//
+//	wxsim: serving http://ADDR/ relay-token TOKEN
+//
+// with the address actually bound and the relay token (random hex unless
+// --token is given), so scripts can read it. Requests are logged to stderr.
+// SIGINT or SIGTERM shuts the server down gracefully.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"wxsim/sim/server"
+)
+
+const (
+	defaultAddr   = "127.0.0.1:8080"
+	shutdownGrace = 5 * time.Second
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	context.AfterFunc(ctx, stop) // a second signal during shutdown kills at once
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+	default:
+		fmt.Fprintln(os.Stderr, "wxsim:", err)
+		os.Exit(1)
+	}
+}
+
+// config is the parsed command line.
+type config struct {
+	addr, webDir, token string
+}
+
+// parseFlags reads args; $WXSIM_ADDR replaces the default address.
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	addr := defaultAddr
+	if env := os.Getenv("WXSIM_ADDR"); env != "" {
+		addr = env
+	}
+	var c config
+	fs := flag.NewFlagSet("wxsim", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.addr, "addr", addr, "listen address (default from $WXSIM_ADDR)")
+	fs.StringVar(&c.webDir, "web", "web", "directory served at /")
+	fs.StringVar(&c.token, "token", "", "relay token (default: random)")
+	if err := fs.Parse(args); err != nil {
+		return c, err
+	}
+	if fs.NArg() > 0 {
+		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if c.token == "" {
+		var err error
+		if c.token, err = randomToken(); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// randomToken returns 128 random bits as hex.
+func randomToken() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// run serves until ctx is done, then shuts down gracefully.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	logger := log.New(stderr, "wxsim: ", log.LstdFlags|log.Lmicroseconds)
+	handler, err := server.New(server.Options{WebDir: c.webDir, Token: c.token, Logf: logger.Printf})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().String()
+	fmt.Fprintf(stdout, "wxsim: serving http://%s/ relay-token %s\n", addr, c.token)
+	if !isLoopback(ln.Addr()) {
+		logger.Printf("warning: %s is not a loopback address; the simulator is reachable from the network", addr)
+	}
+
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          logger,
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Printf("shutting down")
+	return shutdown(srv, served)
+}
+
+// shutdown lets in-flight requests finish for up to shutdownGrace, then
+// closes the remaining connections.
+func shutdown(srv *http.Server, served <-chan error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	err := srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = srv.Close()
+	}
+	if serveErr := <-served; !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return err
+}
+
+// isLoopback reports whether addr is a loopback IP address.
+func isLoopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
+}

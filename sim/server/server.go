@@ -1,0 +1,151 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options configures New.
+type Options struct {
+	// WebDir is the directory served at "/"; it must exist. Its dist/
+	// subdirectory holds the built artifacts.
+	WebDir string
+	// Token is the per-run secret the relay (spec §9) will require. It is kept
+	// for the relay and not used by the routes served today.
+	Token string
+	// Logf, when set, receives one line per request.
+	Logf func(format string, args ...any)
+}
+
+// server holds the routes and what later routes (the relay) need.
+type server struct {
+	mux   *http.ServeMux
+	token string
+	logf  func(format string, args ...any)
+}
+
+// New returns the simulator's HTTP handler: static files from opts.WebDir and
+// the /demo/ backend (see the package documentation).
+func New(opts Options) (http.Handler, error) {
+	if opts.WebDir == "" {
+		return nil, errors.New("server: Options.WebDir is empty")
+	}
+	info, err := os.Stat(opts.WebDir)
+	if err != nil {
+		return nil, fmt.Errorf("server: web dir: %w", err)
+	}
+	if !info.IsDir() {
+		return nil, fmt.Errorf("server: web dir %s is not a directory", opts.WebDir)
+	}
+	s := &server{mux: http.NewServeMux(), token: opts.Token, logf: opts.Logf}
+	s.mux.Handle("/", staticHandler(opts.WebDir))
+	registerDemo(s.mux)
+	return s, nil
+}
+
+// ServeHTTP dispatches to the routes, logging each request when Logf is set.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.logf == nil {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w}
+	s.mux.ServeHTTP(rec, r)
+	status := strconv.Itoa(rec.statusCode())
+	if rec.status == 0 && r.Context().Err() != nil {
+		status = "client-gone" // nothing was written before the client left
+	}
+	s.logf("%s %s %s %dB %s", r.Method, r.URL.RequestURI(), status, rec.bytes,
+		time.Since(start).Round(time.Microsecond))
+}
+
+// staticHandler serves dir with explicit content types for the file kinds
+// the page uses and Cache-Control: no-cache so rebuilds show on reload.
+// Path traversal is refused by http.FileServer (it cleans the path); hidden
+// files and directories (a segment starting with ".") are not served.
+func staticHandler(dir string) http.Handler {
+	files := http.FileServer(http.Dir(dir))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if hasHiddenSegment(r.URL.Path) {
+			http.NotFound(w, r)
+			return
+		}
+		if ct, ok := contentTypes[path.Ext(r.URL.Path)]; ok {
+			w.Header().Set("Content-Type", ct)
+		}
+		w.Header().Set("Cache-Control", "no-cache")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// contentTypes fixes the types that matter for the page instead of relying
+// on the system's mime tables; application/wasm is required by
+// WebAssembly.instantiateStreaming.
+var contentTypes = map[string]string{
+	".html": "text/html; charset=utf-8",
+	".js":   "text/javascript; charset=utf-8",
+	".mjs":  "text/javascript; charset=utf-8",
+	".css":  "text/css; charset=utf-8",
+	".json": "application/json",
+	".map":  "application/json",
+	".wasm": "application/wasm",
+	".svg":  "image/svg+xml",
+}
+
+// hasHiddenSegment reports whether any segment of p starts with a dot.
+func hasHiddenSegment(p string) bool {
+	for seg := range strings.SplitSeq(p, "/") {
+		if strings.HasPrefix(seg, ".") {
+			return true
+		}
+	}
+	return false
+}
+
+// statusRecorder remembers the status and body size written through it.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	bytes  int64
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if r.status == 0 && code >= 200 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(p []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	n, err := r.ResponseWriter.Write(p)
+	r.bytes += int64(n)
+	return n, err
+}
+
+// Unwrap lets http.ResponseController reach Flush, Hijack and deadlines.
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Flush forwards to the underlying writer when it can flush.
+func (r *statusRecorder) Flush() {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	_ = http.NewResponseController(r.ResponseWriter).Flush()
+}
+
+func (r *statusRecorder) statusCode() int {
+	if r.status == 0 {
+		return http.StatusOK
+	}
+	return r.status
+}

@@ -1,0 +1,291 @@
+package server
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+const secret = "top-secret-outside-webdir"
+
+// newTestServer builds a web dir (index.html, dist/ artifacts, a hidden
+// file) beside a secret file outside it, and serves it over loopback.
+func newTestServer(t *testing.T, logf func(string, ...any)) *httptest.Server {
+	t.Helper()
+	root := t.TempDir()
+	web := filepath.Join(root, "web")
+	files := map[string]string{
+		"secret.txt":            secret,
+		"web/index.html":        "<!doctype html><title>wxsim</title>",
+		"web/style.css":         "body{}",
+		"web/.hidden":           secret,
+		"web/dist/wx.wasm":      "\x00asm\x01\x00\x00\x00",
+		"web/dist/wxsim.js":     "var wxsim = {};",
+		"web/dist/wasm_exec.js": "// go",
+	}
+	for name, body := range files {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h, err := New(Options{WebDir: web, Token: "tok", Logf: logf})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts
+}
+
+// get fetches path from ts and returns the response with its body read.
+func get(t *testing.T, ts *httptest.Server, method, path string, body io.Reader) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, ts.URL+path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp, string(b)
+}
+
+func TestNewRejectsBadWebDir(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"", filepath.Join(t.TempDir(), "missing"), file} {
+		if _, err := New(Options{WebDir: dir}); err == nil {
+			t.Errorf("New(WebDir=%q) succeeded, want error", dir)
+		}
+	}
+}
+
+func TestStaticFiles(t *testing.T) {
+	ts := newTestServer(t, nil)
+	tests := []struct {
+		path, contentType, bodyPrefix string
+	}{
+		{"/", "text/html; charset=utf-8", "<!doctype html>"},
+		{"/style.css", "text/css; charset=utf-8", "body{}"},
+		{"/dist/wx.wasm", "application/wasm", "\x00asm"},
+		{"/dist/wxsim.js", "text/javascript; charset=utf-8", "var wxsim"},
+		{"/dist/wasm_exec.js", "text/javascript; charset=utf-8", "// go"},
+	}
+	for _, tt := range tests {
+		resp, body := get(t, ts, "GET", tt.path, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s: status %d", tt.path, resp.StatusCode)
+			continue
+		}
+		if got := resp.Header.Get("Content-Type"); got != tt.contentType {
+			t.Errorf("%s: Content-Type %q, want %q", tt.path, got, tt.contentType)
+		}
+		if got := resp.Header.Get("Cache-Control"); got != "no-cache" {
+			t.Errorf("%s: Cache-Control %q, want no-cache", tt.path, got)
+		}
+		if !strings.HasPrefix(body, tt.bodyPrefix) {
+			t.Errorf("%s: body %q, want prefix %q", tt.path, body, tt.bodyPrefix)
+		}
+	}
+}
+
+func TestStaticRefusesTraversalAndHiddenFiles(t *testing.T) {
+	ts := newTestServer(t, nil)
+	if status, body := rawGet(t, ts.Listener.Addr().String(), "/style.css"); status != http.StatusOK || body != "body{}" {
+		t.Fatalf("control request: status %d body %q", status, body)
+	}
+	targets := []string{
+		"/../secret.txt",
+		"/%2e%2e/secret.txt",
+		"/dist/../../secret.txt",
+		"/dist/..%2f..%2fsecret.txt",
+		"/dist/%2e%2e%2f%2e%2e%2fsecret.txt",
+		"/..%5csecret.txt",
+		"/.hidden",
+		"/dist/../.hidden",
+		"/%2ehidden",
+	}
+	for _, target := range targets {
+		status, body := rawGet(t, ts.Listener.Addr().String(), target)
+		if status == http.StatusOK || strings.Contains(body, secret) {
+			t.Errorf("GET %s: status %d body %q, want refusal", target, status, body)
+		}
+	}
+}
+
+// rawGet sends target unmodified on the request line (clients clean paths)
+// and returns the status and body, without following redirects.
+func rawGet(t *testing.T, addr, target string) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n", target, addr); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestDemoHello(t *testing.T) {
+	ts := newTestServer(t, nil)
+	before := time.Now().UnixMilli()
+	resp, body := get(t, ts, "GET", "/demo/hello", nil)
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d, Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	var got struct {
+		Hello string `json:"hello"`
+		Time  int64  `json:"time"`
+	}
+	decode(t, body, &got)
+	if got.Hello != "wxsim" || got.Time < before || got.Time > time.Now().UnixMilli() {
+		t.Errorf("got %+v, want hello wxsim and a current time", got)
+	}
+}
+
+func TestDemoSlow(t *testing.T) {
+	ts := newTestServer(t, nil)
+	resp, body := get(t, ts, "GET", "/demo/slow?ms=20", nil)
+	if resp.StatusCode != http.StatusOK || strings.TrimSpace(body) != `{"slept":20}` {
+		t.Errorf("ms=20: status %d body %s", resp.StatusCode, body)
+	}
+	for _, bad := range []string{"-1", "x", "1.5"} {
+		if resp, _ := get(t, ts, "GET", "/demo/slow?ms="+bad, nil); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("ms=%s: status %d, want 400", bad, resp.StatusCode)
+		}
+	}
+}
+
+func TestDemoSlowStopsWhenClientLeaves(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, "GET", "/demo/slow?ms=999999", nil)
+	rec := httptest.NewRecorder()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		demoSlow(rec, req)
+	}()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("demoSlow ignored the cancelled request context")
+	}
+	if rec.Body.Len() != 0 {
+		t.Errorf("wrote %q to a departed client", rec.Body.String())
+	}
+}
+
+func TestDemoStatus(t *testing.T) {
+	ts := newTestServer(t, nil)
+	for _, code := range []int{200, 404, 500, 599} {
+		resp, body := get(t, ts, "GET", fmt.Sprintf("/demo/status/%d", code), nil)
+		want := fmt.Sprintf(`{"status":%d}`, code)
+		if resp.StatusCode != code || strings.TrimSpace(body) != want {
+			t.Errorf("code %d: got %d %s", code, resp.StatusCode, body)
+		}
+	}
+	if resp, body := get(t, ts, "GET", "/demo/status/204", nil); resp.StatusCode != 204 || body != "" {
+		t.Errorf("204: got %d %q", resp.StatusCode, body)
+	}
+	for _, bad := range []string{"99", "100", "600", "abc"} {
+		if resp, _ := get(t, ts, "GET", "/demo/status/"+bad, nil); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("code %s: status %d, want 400", bad, resp.StatusCode)
+		}
+	}
+}
+
+func TestDemoEcho(t *testing.T) {
+	ts := newTestServer(t, nil)
+	req, err := http.NewRequest("PUT", ts.URL+"/demo/echo?a=1&a=2&b=x%20y", strings.NewReader(`{"k":"中"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Custom", "v")
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got echoReply
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Method != "PUT" || got.Path != "/demo/echo" || got.Body != `{"k":"中"}` {
+		t.Errorf("method/path/body = %q %q %q", got.Method, got.Path, got.Body)
+	}
+	if q := got.Query; len(q["a"]) != 2 || q["a"][1] != "2" || q["b"][0] != "x y" {
+		t.Errorf("query = %v", q)
+	}
+	if h := got.Headers; h["X-Custom"][0] != "v" || h["Host"][0] != ts.Listener.Addr().String() {
+		t.Errorf("headers = %v", h)
+	}
+}
+
+func TestDemoEchoRefusesLargeBody(t *testing.T) {
+	big := strings.NewReader(strings.Repeat("x", maxEchoBodyLen+1))
+	rec := httptest.NewRecorder()
+	demoEcho(rec, httptest.NewRequest("POST", "/demo/echo", big))
+	if rec.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("status %d, want 413", rec.Code)
+	}
+}
+
+func TestDemoUnknownEndpoint(t *testing.T) {
+	ts := newTestServer(t, nil)
+	resp, _ := get(t, ts, "GET", "/demo/nope", nil)
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("Content-Type") != "application/json" {
+		t.Errorf("status %d, Content-Type %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+}
+
+func TestLogf(t *testing.T) {
+	var lines []string
+	h, err := New(Options{WebDir: t.TempDir(), Logf: func(format string, args ...any) {
+		lines = append(lines, fmt.Sprintf(format, args...))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/demo/status/418", nil))
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "GET /demo/status/418 418 ") {
+		t.Errorf("log lines = %q", lines)
+	}
+}
+
+func decode(t *testing.T, body string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatalf("decode %q: %v", body, err)
+	}
+}

@@ -1,0 +1,147 @@
+// Command bench measures wxsim against the raw browser APIs in one headless Chromium page
+// against the loopback HTTPS fixture, and prints numbers (it asserts nothing).
+// Run it with ./build.sh bench.
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"wxsim/tests/browser"
+	"wxsim/tests/fixture"
+)
+
+func main() {
+	n := flag.Int("n", 500, "sequential small requests")
+	big := flag.Int("big", 150, "1 MiB responses")
+	starts := flag.Int("starts", 7, "cold starts measured per runtime")
+	flag.Parse()
+	if err := run(*n, *big, *starts); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n, big, starts int) error {
+	dist := "web/dist"
+	if err := buildEmpty(dist); err != nil {
+		return err
+	}
+	fx, err := fixture.New()
+	if err != nil {
+		return err
+	}
+	defer fx.Close()
+	ctx, cancel, err := browser.Launch(fx.HostRules("api.example.test"))
+	if err != nil {
+		return err
+	}
+	defer cancel()
+
+	size, err := gzipSize(filepath.Join(dist, "wx.wasm"))
+	if err != nil {
+		return err
+	}
+	fmt.Printf("wx.wasm gzip -9: %d bytes (%.3f MB; target ≤ 0.8 MB)\n", size, float64(size)/1e6)
+
+	wxStart, emptyStart, err := startTimes(ctx, dist, starts)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("start to ready (median of %d cold tabs): wx %.1f ms, empty Go wasm %.1f ms, ratio %.2f (target ≤ 1.3)\n",
+		starts, wxStart, emptyStart, wxStart/emptyStart)
+
+	url, stop, err := browser.ServePage(dist, []byte(benchPage))
+	if err != nil {
+		return err
+	}
+	defer stop()
+	tab, cancelTab := chromedp.NewContext(ctx)
+	defer cancelTab()
+	tab, cancelT := context.WithTimeout(tab, 10*time.Minute)
+	defer cancelT()
+	if err := chromedp.Run(tab, chromedp.Navigate(url)); err != nil {
+		return err
+	}
+	if err := browser.Eval(tab, `wxsim.start({domains: {request: [API]}}).then(() => true)`, nil); err != nil {
+		return err
+	}
+	var lat struct{ WxMedian, RawMedian, WxP95, RawP95 float64 }
+	if err := browser.Eval(tab, fmt.Sprintf(`B.latency(%d)`, n), &lat); err != nil {
+		return err
+	}
+	fmt.Printf("latency, %d sequential small JSON GETs: wx median %.3f ms p95 %.3f ms; fetch median %.3f ms p95 %.3f ms; ratio median %.3f p95 %.3f (target ≤ 1.10)\n",
+		n, lat.WxMedian, lat.WxP95, lat.RawMedian, lat.RawP95, lat.WxMedian/lat.RawMedian, lat.WxP95/lat.RawP95)
+	var tp struct{ WxMBps, RawMBps float64 }
+	if err := browser.Eval(tab, fmt.Sprintf(`B.throughput(%d, 1048576)`, big), &tp); err != nil {
+		return err
+	}
+	fmt.Printf("throughput, %d × 1 MiB arraybuffer: wx %.1f MB/s, fetch %.1f MB/s, ratio %.3f (target ≥ 0.95)\n",
+		big, tp.WxMBps, tp.RawMBps, tp.WxMBps/tp.RawMBps)
+	return nil
+}
+
+// startTimes opens fresh tabs (cache disabled by a fresh page each time) and measures
+// wxsim.start() and the empty Go program alternately.
+func startTimes(ctx context.Context, dist string, n int) (wx, empty float64, err error) {
+	url, stop, err := browser.ServePage(dist, []byte(startPage))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer stop()
+	var wxs, emps []float64
+	for i := 0; i < n; i++ {
+		for _, fn := range []string{"startWx", "startEmpty"} {
+			tab, cancel := chromedp.NewContext(ctx)
+			var ms float64
+			err := chromedp.Run(tab, chromedp.Navigate(url))
+			if err == nil {
+				err = browser.Eval(tab, fn+"()", &ms)
+			}
+			cancel()
+			if err != nil {
+				return 0, 0, err
+			}
+			if fn == "startWx" {
+				wxs = append(wxs, ms)
+			} else {
+				emps = append(emps, ms)
+			}
+		}
+	}
+	return median(wxs), median(emps), nil
+}
+
+func buildEmpty(dist string) error {
+	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", filepath.Join(dist, "empty.wasm"), "./tests/bench/empty")
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+	cmd.Stderr = os.Stderr
+	return cmd.Run()
+}
+
+func gzipSize(path string) (int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len(), nil
+}
+
+func median(xs []float64) float64 {
+	sort.Float64s(xs)
+	return xs[len(xs)/2]
+}

@@ -1,0 +1,90 @@
+// Package browser starts headless Chromium and serves wxsim pages for the end-to-end
+// tests and the benchmark. Traffic stays on loopback: test host names are mapped to the
+// loopback fixture with --host-resolver-rules (see shared/notes/browser-testing.md).
+package browser
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// Exec is the Chromium binary: $WXSIM_CHROMIUM or Debian's real binary.
+func Exec() string {
+	if p := os.Getenv("WXSIM_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/lib/chromium/chromium"
+}
+
+// Launch starts headless Chromium that trusts any certificate and resolves host names
+// by hostRules. Cancel the returned function to stop it.
+func Launch(hostRules string) (context.Context, context.CancelFunc, error) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(Exec()),
+		chromedp.NoSandbox,
+		chromedp.Flag("ignore-certificate-errors", true),
+		chromedp.Flag("host-resolver-rules", hostRules),
+		chromedp.Flag("disable-quic", true),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	bctx, cancelB := chromedp.NewContext(actx)
+	if err := chromedp.Run(bctx); err != nil {
+		cancelB()
+		cancelA()
+		return nil, nil, fmt.Errorf("start %s: %w", Exec(), err)
+	}
+	return bctx, func() { cancelB(); cancelA() }, nil
+}
+
+// ServePage serves dist (web/dist) under /dist/ and page at every other path on a
+// loopback origin, and returns the page URL.
+func ServePage(dist string, page []byte) (string, func(), error) {
+	dist, err := filepath.Abs(dist)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := os.Stat(filepath.Join(dist, "wx.wasm")); err != nil {
+		return "", nil, fmt.Errorf("web/dist is not built (run ./build.sh): %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/dist/", http.StripPrefix("/dist/", http.FileServer(http.Dir(dist))))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: mux}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String() + "/", func() { srv.Close() }, nil
+}
+
+// Eval evaluates expr in ctx's page, awaiting a promise result, and decodes it into out
+// (nil to discard).
+func Eval(ctx context.Context, expr string, out any) error {
+	var raw json.RawMessage
+	err := chromedp.Run(ctx, chromedp.Evaluate(expr, &raw, func(ep *runtime.EvaluateParams) *runtime.EvaluateParams {
+		return ep.WithAwaitPromise(true)
+	}))
+	if err != nil {
+		return err
+	}
+	if out == nil {
+		return nil
+	}
+	if len(raw) == 0 {
+		return errors.New("no result")
+	}
+	return json.Unmarshal(raw, out)
+}

@@ -1,0 +1,28 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// TestWasmPackages runs the js/wasm unit tests of jsbridge and wasm/runtime in headless
+// Chromium (wasmbrowsertest), with the fixture reachable as https://api.example.test:
+// the host mapping reaches Chromium through the headless_shell wrapper that build.sh
+// puts first on PATH (WXSIM_HOST_RULES), the URL through the environment.
+func TestWasmPackages(t *testing.T) {
+	execPath := os.Getenv("WXSIM_WASM_EXEC")
+	if execPath == "" {
+		t.Skip("WXSIM_WASM_EXEC not set: run through ./build.sh test")
+	}
+	cmd := exec.Command("go", "test", "-count=1", "-exec", execPath, "./jsbridge/...", "./wasm/...")
+	cmd.Dir = "../.."
+	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm",
+		"WXSIM_FIXTURE="+api,
+		"WXSIM_HOST_RULES="+fx.HostRules(testHosts...))
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("wasm tests failed: %v", err)
+	}
+}
