@@ -4,6 +4,7 @@ package jsbridge
 
 import (
 	_ "embed"
+	"strconv"
 	"strings"
 	"syscall/js"
 )
@@ -35,24 +36,62 @@ type Handler func(ev int, id int, a, b js.Value)
 // Glue is the Go handle of one glue instance.
 type Glue struct {
 	v       js.Value
+	slot    js.Value // arguments a, b of an export call
+	h       Handler
+	id      int32
 	release func()
 }
 
-// NewGlue evaluates the glue with a dispatcher that calls h.
-func NewGlue(h Handler) *Glue {
+var (
+	glues  = map[int32]*Glue{}
+	nextID int32
+)
+
+// NewGlue evaluates the glue with a dispatcher that calls h. exports is the wasm
+// instance's exports object when the page handed it over (the loader does), else
+// undefined: the glue then enters Go through a js.Func only.
+func NewGlue(h Handler, exports js.Value) *Glue {
+	g := &Glue{h: h}
 	fn, release := NewFunc("dispatch", func(_ js.Value, args []js.Value) any {
-		a, b := js.Undefined(), js.Undefined()
-		if len(args) > 2 {
-			a = args[2]
+		if ev := args[0].Int(); ev != 0 { // 0: only lets Go run its goroutines
+			g.h(ev, args[1].Int(), arg(args, 2), arg(args, 3))
 		}
-		if len(args) > 3 {
-			b = args[3]
-		}
-		h(args[0].Int(), args[1].Int(), a, b)
 		return true
 	})
+	nextID++
+	g.id = nextID
 	factory := js.Global().Get("Function").New(glueSource)
-	return &Glue{v: factory.Invoke(fn), release: release}
+	g.v = factory.Invoke(fn, exports, g.id)
+	g.slot = g.v.Get("slot")
+	glues[g.id] = g
+	g.release = func() { release(); delete(glues, g.id) }
+	return g
+}
+
+func arg(args []js.Value, i int) js.Value {
+	if len(args) > i {
+		return args[i]
+	}
+	return js.Undefined()
+}
+
+// dispatch is the wasm export the glue calls: 1 when handled. A Go panic is reported on
+// the console and returns 0, so the glue fails that task instead of the program dying.
+//
+//go:wasmexport wxsim_dispatch
+func dispatch(gid, ev, id int32) (ok int32) {
+	g := glues[gid]
+	if g == nil {
+		return 0
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			ok = 0
+			ConsoleError("wxsim: internal error in dispatch: " + panicText(p))
+		}
+	}()
+	g.h(int(ev), int(id), g.slot.Get("a"), g.slot.Get("b"))
+	return 1
 }
 
 // Release frees the dispatcher; the glue must not be used afterwards.
@@ -101,13 +140,38 @@ func (g *Glue) ParseURL(raw string) (URLInfo, bool) {
 	return URLInfo{Scheme: f[0], Host: f[1], Port: f[2], Userinfo: f[3] == "1", PathOrQuery: f[4] == "1"}, true
 }
 
-// DataKind classifies a data option: 0 none, 1 string, 2 ArrayBuffer/view, 3 object, 4 other.
-func (g *Glue) DataKind(v js.Value) int { return g.v.Call("dataKind", v).Int() }
+// RequestFields are the scalar options of one request, read in one call (ReadRequest).
+type RequestFields struct {
+	URLType, URL, MethodType, Method, HeaderType string
+	DataKind                                     int // 0 none, 1 string, 2 ArrayBuffer/view, 3 object, 4 other
+	DataType                                     string
+	Timeout                                      string // String(timeout) when it is a number, else ""
+	ResponseType, DataTypeOpt, Redirect          string
+	Chunked                                      bool
+	Parsed                                       URLInfo
+	ParsedOK                                     bool
+}
 
-// HeaderList returns the own enumerable keys of h with String(value), flattened.
-func (g *Glue) HeaderList(h js.Value) (pairs []string, err error) {
+// ReadRequest reads the options object o of a request in one JS call. Type fields hold
+// Object.prototype.toString tags ("String", "Undefined", ...).
+func (g *Glue) ReadRequest(o js.Value) RequestFields {
+	f := strings.Split(g.v.Call("readRequest", o).String(), "\x00")
+	if len(f) != 17 {
+		panic("jsbridge: readRequest returned " + strconv.Itoa(len(f)) + " fields")
+	}
+	return RequestFields{
+		URLType: f[0], URL: f[1], MethodType: f[2], Method: f[3], HeaderType: f[4],
+		DataKind: int(f[5][0] - '0'), DataType: f[6], Timeout: f[7],
+		ResponseType: f[8], DataTypeOpt: f[9], Redirect: f[10], Chunked: f[11] == "1",
+		Parsed:   URLInfo{Scheme: f[12], Host: f[13], Port: f[14], Userinfo: f[15] == "1", PathOrQuery: f[16] == "1"},
+		ParsedOK: f[12] != "",
+	}
+}
+
+// HeaderList returns the own enumerable keys of o.header with String(value), flattened.
+func (g *Glue) HeaderList(o js.Value) (pairs []string, err error) {
 	err = Try(func() {
-		arr := g.v.Call("headerList", h)
+		arr := g.v.Call("headerList", o)
 		n := arr.Length()
 		pairs = make([]string, n)
 		for i := range n {
@@ -117,26 +181,31 @@ func (g *Glue) HeaderList(h js.Value) (pairs []string, err error) {
 	return
 }
 
-// Form encodes an object as k=v&… with encodeURIComponent.
-func (g *Glue) Form(data js.Value) (s string, err error) {
-	err = Try(func() { s = g.v.Call("form", data).String() })
+// DataString returns String(o.data).
+func (g *Glue) DataString(o js.Value) string { return g.v.Call("dataString", o).String() }
+
+// Form encodes o.data as k=v&… with encodeURIComponent.
+func (g *Glue) Form(o js.Value) (s string, err error) {
+	err = Try(func() { s = g.v.Call("form", o).String() })
 	return
 }
 
-// SetBody prepares the request body of task id (JSON.stringify, form or raw).
-func (g *Glue) SetBody(id, enc int, data js.Value) error {
-	return Try(func() { g.v.Call("body", id, enc, data) })
+// SetBody prepares the request body of task id from o.data (JSON.stringify, form or raw).
+func (g *Glue) SetBody(id, enc int, o js.Value) error {
+	return Try(func() { g.v.Call("body", id, enc, o) })
 }
 
-// Fetch starts the fetch of task id. headers is flattened name, value pairs.
-func (g *Glue) Fetch(id int, url, method string, headers []string, chunked, manualRedirect bool) {
-	g.v.Call("fetch", id, url, method, strs(headers), chunked, manualRedirect)
+// Fetch starts the fetch of task id and its time-out timer (EvTimer after timeoutMS).
+// headers is flattened name, value pairs.
+func (g *Glue) Fetch(id int, url, method string, headers []string, chunked, manualRedirect bool, timeoutMS float64) {
+	g.v.Call("fetch", id, url, method, strs(headers), chunked, manualRedirect, timeoutMS)
 }
 
 // Cancel aborts the transport of task id.
 func (g *Glue) Cancel(id int) { g.v.Call("cancel", id) }
 
 // SetTimer arranges EvTimer(id) after ms milliseconds, replacing an earlier timer of id.
+// Task ids get theirs from Fetch; settling a task clears its timer.
 func (g *Glue) SetTimer(id int, ms float64) { g.v.Call("setTimer", id, ms) }
 
 // ClearTimer cancels the timer of id.

@@ -69,7 +69,7 @@ func TestNewFuncCountsAndGuards(t *testing.T) {
 
 // The glue uses the browser's URL parser (what fetch will use).
 func TestGlueParseURL(t *testing.T) {
-	g := NewGlue(func(int, int, js.Value, js.Value) {})
+	g := NewGlue(func(int, int, js.Value, js.Value) {}, js.Undefined())
 	defer g.Release()
 	cases := []struct {
 		raw  string
@@ -95,20 +95,39 @@ func TestGlueParseURL(t *testing.T) {
 	}
 }
 
+// All scalar request options in one call, with their type tags (spec §1.5 names).
+func TestGlueReadRequest(t *testing.T) {
+	g := NewGlue(func(int, int, js.Value, js.Value) {}, js.Undefined())
+	defer g.Release()
+	f := g.ReadRequest(eval(`({url: 'https://a.example:443/p', method: 'post', header: {}, data: 5, timeout: 0,
+		responseType: 'arraybuffer', dataType: 'text', redirect: 'manual', enableChunked: true})`))
+	assert.Equal(t, RequestFields{URLType: "String", URL: "https://a.example:443/p", MethodType: "String", Method: "post",
+		HeaderType: "Object", DataKind: 4, DataType: "Number", Timeout: "0", ResponseType: "arraybuffer",
+		DataTypeOpt: "text", Redirect: "manual", Chunked: true,
+		Parsed: URLInfo{Scheme: "https", Host: "a.example", PathOrQuery: true}, ParsedOK: true}, f)
+	f = g.ReadRequest(eval(`undefined`))
+	assert.Equal(t, "Undefined", f.URLType)
+	assert.False(t, f.ParsedOK)
+	f = g.ReadRequest(eval(`({url: 'https://a.example/\0x', get method() { throw new Error('getter') }})`))
+	assert.Equal(t, "https://a.example/\ufffdx", f.URL, "NUL never splits the packed fields")
+	assert.False(t, f.ParsedOK, "a URL with NUL does not parse")
+	assert.Equal(t, "Undefined", f.MethodType, "a throwing getter reads as undefined")
+}
+
 // spec §4.4 / §10: form encoding through JS's encodeURIComponent and JSON.stringify.
 func TestGlueForm(t *testing.T) {
-	g := NewGlue(func(int, int, js.Value, js.Value) {})
+	g := NewGlue(func(int, int, js.Value, js.Value) {}, js.Undefined())
 	defer g.Release()
-	s, err := g.Form(eval(`({a: 'x y', b: '中'})`))
+	s, err := g.Form(eval(`({data: {a: 'x y', b: '中'}})`))
 	assert.NoError(t, err)
 	assert.Equal(t, "a=x%20y&b=%E4%B8%AD", s)
-	s, _ = g.Form(eval(`({u: undefined, n: null, o: {k: [1]}, arr: [1, 2], t: true})`))
+	s, _ = g.Form(eval(`({data: {u: undefined, n: null, o: {k: [1]}, arr: [1, 2], t: true}})`))
 	assert.Equal(t, "n=null&o=%7B%22k%22%3A%5B1%5D%7D&arr=%5B1%2C2%5D&t=true", s)
-	_, err = g.Form(eval(`({a: '\ud800'})`))
+	_, err = g.Form(eval(`({data: {a: '\ud800'}})`))
 	assert.ErrorContains(t, err, "URIError")
-	pairs, err := g.HeaderList(eval(`({'X-A': 1, b: null, c: {}})`))
+	pairs, err := g.HeaderList(eval(`({header: {'X-A': 1, b: null, c: {}}})`))
 	assert.NoError(t, err)
 	assert.Equal(t, []string{"X-A", "1", "b", "null", "c", "[object Object]"}, pairs)
-	_, err = g.HeaderList(eval(`({s: {toString() { throw new Error('no') }}})`))
+	_, err = g.HeaderList(eval(`({header: {s: {toString() { throw new Error('no') }}}})`))
 	assert.Error(t, err, "a throwing toString is reported, not a panic")
 }

@@ -21,11 +21,11 @@ const BackgroundTimer TaskID = -1
 type EffectKind int
 
 const (
-	Start       EffectKind = iota + 1 // start the transport of task ID
+	Start       EffectKind = iota + 1 // start the transport of task ID and its time-out timer (After)
 	Cancel                            // abort the transport of task ID (it is settled)
-	Settle                            // deliver the result of task ID: OK, or Fail
-	ArmTimer                          // call Timeout(ID) (or BackgroundExpired) after After
-	DisarmTimer                       // forget the timer of ID
+	Settle                            // deliver the result of task ID (OK, or Fail) and drop its timer
+	ArmTimer                          // call BackgroundExpired after After (ID is BackgroundTimer)
+	DisarmTimer                       // forget the BackgroundTimer
 	Interrupt                         // §8.3 expired: close sockets and the like too
 )
 
@@ -56,7 +56,8 @@ type task struct {
 // abort (§4.7), background interruption (§8.3), and settle-exactly-once: every task gets
 // exactly one Settle effect, and events for a settled task yield nothing.
 // It is a pure state machine: no clock, no goroutines, no locks; time arrives as
-// Timeout/BackgroundExpired calls for timers it asked for with ArmTimer.
+// Timeout calls for the timer each Start asks for (a Settle drops it) and as a
+// BackgroundExpired call for the timer of ArmTimer.
 type Scheduler struct {
 	QueueExcess bool // queue the 11th task (true) or fail it "exceed max task count"
 	KeepAlive   bool // backgroundKeepAlive: hiding never interrupts
@@ -200,7 +201,7 @@ func (s *Scheduler) failAll(r Reason) []Effect {
 	for _, id := range ids {
 		t := s.tasks[id]
 		if t.state == running {
-			effs = append(effs, Effect{Kind: DisarmTimer, ID: id}, Effect{Kind: Cancel, ID: id})
+			effs = append(effs, Effect{Kind: Cancel, ID: id})
 		}
 		effs = append(effs, settleFail(id, t.api, r))
 		delete(s.tasks, id)
@@ -223,9 +224,6 @@ func (s *Scheduler) finish(id TaskID, t *task, settle Effect, cancel bool) []Eff
 	delete(s.tasks, id)
 	s.running[t.api]--
 	effs := []Effect{}
-	if settle.Fail.Reason != ErrTimeout {
-		effs = append(effs, Effect{Kind: DisarmTimer, ID: id})
-	}
 	if cancel {
 		effs = append(effs, Effect{Kind: Cancel, ID: id})
 	}
@@ -242,7 +240,7 @@ func (s *Scheduler) dispatch(id TaskID, effs []Effect) []Effect {
 	t := s.tasks[id]
 	t.state = running
 	s.running[t.api]++
-	return append(effs, Effect{Kind: Start, ID: id}, Effect{Kind: ArmTimer, ID: id, After: t.timeout})
+	return append(effs, Effect{Kind: Start, ID: id, After: t.timeout})
 }
 
 func (s *Scheduler) unqueue(id TaskID, api string) {

@@ -35,6 +35,7 @@ func (d *driver) do(effs []Effect) {
 		case Start:
 			d.started = append(d.started, e.ID)
 			d.running[e.ID] = true
+			d.timers[e.ID] = d.now + e.After
 			d.maxRun = max(d.maxRun, len(d.running))
 		case Cancel:
 			require.True(d.t, d.running[e.ID], "cancel of a task that is not running: %d", e.ID)
@@ -48,9 +49,12 @@ func (d *driver) do(effs []Effect) {
 			d.settled[e.ID] = append(d.settled[e.ID], msg)
 			d.order = append(d.order, e.ID)
 			delete(d.running, e.ID)
+			delete(d.timers, e.ID)
 		case ArmTimer:
+			require.Equal(d.t, BackgroundTimer, e.ID)
 			d.timers[e.ID] = d.now + e.After
 		case DisarmTimer:
+			require.Equal(d.t, BackgroundTimer, e.ID)
 			delete(d.timers, e.ID)
 		case Interrupt:
 			d.interrup++

@@ -28,7 +28,8 @@
   function boot(wasmURL) {
     return (global.Go ? Promise.resolve() : loadScript(new URL("wasm_exec.js", base).href)).then(function () {
       return new Promise(function (resolve, reject) {
-        global.__wxsimBoot = { ready: function (c) { delete global.__wxsimBoot; resolve(c); } };
+        var bootObj = { exports: null, ready: function (c) { delete global.__wxsimBoot; resolve(c); } };
+        global.__wxsimBoot = bootObj;
         var go = new global.Go();
         var src = fetch(wasmURL);
         var inst = WebAssembly.instantiateStreaming
@@ -38,6 +39,7 @@
             })
           : src.then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
         inst.then(function (r) {
+          bootObj.exports = r.instance.exports; // lets the runtime use its wxsim_dispatch export
           go.run(r.instance).then(function () { ctl = null; booting = null; console.error("wxsim: the Go runtime exited"); });
         }, function (e) { booting = null; reject(new Error("wxsim: cannot start " + wasmURL + ": " + e)); });
       });

@@ -3,59 +3,69 @@
 package runtime
 
 import (
+	"strconv"
 	"syscall/js"
 
 	"wxsim/jsbridge"
 	"wxsim/sim"
 )
 
-// request handles wx.request(options) for task id (spec §4).
+// request handles wx.request(options) for task id (spec §4). Options are read in one JS
+// call (jsbridge.ReadRequest); data and header objects stay in JS unless needed.
 func (r *Runtime) request(id int, o js.Value) {
 	const api = sim.APIRequest
 	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
+	f := r.g.ReadRequest(o)
 
-	urlV := jsbridge.Get(o, "url")
-	if urlV.Type() != js.TypeString {
-		fail(sim.ParamError("url", "String", jsbridge.TypeName(urlV)))
+	if f.URLType != "String" {
+		fail(sim.ParamError("url", "String", f.URLType))
 		return
 	}
-	url := urlV.String()
-	method, err := r.method(jsbridge.Get(o, "method"))
+	url := f.URL
+	method := "GET"
+	switch f.MethodType {
+	case "Undefined":
+	case "String":
+		m, err := sim.NormalizeMethod(f.Method, true)
+		if err != nil {
+			fail(asReason(err))
+			return
+		}
+		method = m
+	default:
+		fail(sim.ParamError("method", "String", f.MethodType))
+		return
+	}
+	if err := r.checkParsed(api, url, f.Parsed, f.ParsedOK); err != nil {
+		fail(asReason(err))
+		return
+	}
+	headers, ct, hasCT, err := r.headers(o, f.HeaderType)
 	if err != nil {
 		fail(asReason(err))
 		return
 	}
-	if err := r.checkURL(api, url); err != nil {
-		fail(asReason(err))
-		return
-	}
-	headers, ct, hasCT, err := r.headers(jsbridge.Get(o, "header"))
-	if err != nil {
-		fail(asReason(err))
-		return
-	}
-	data := jsbridge.Get(o, "data")
-	kind := sim.DataKind(r.g.DataKind(data))
+	kind := sim.DataKind(f.DataKind)
 	enc, err := sim.PlanBody(method, kind, ct)
 	if err != nil {
 		if kind == sim.DataOther {
-			err = sim.ParamError("data", "String/Object/ArrayBuffer", jsbridge.TypeName(data))
+			err = sim.ParamError("data", "String/Object/ArrayBuffer", f.DataType)
 		}
 		fail(asReason(err))
 		return
 	}
 	switch enc {
 	case sim.QueryAppendRaw:
-		url = sim.AppendQuery(url, data.String())
+		url = sim.AppendQuery(url, r.g.DataString(o))
 	case sim.QueryAppendForm:
-		qs, err := r.g.Form(data)
+		qs, err := r.g.Form(o)
 		if err != nil {
 			fail(sim.DataError(err.Error()))
 			return
 		}
 		url = sim.AppendQuery(url, qs)
 	case sim.BodyRaw, sim.BodyJSON, sim.BodyForm:
-		if err := r.g.SetBody(id, bodyKinds[enc], data); err != nil {
+		if err := r.g.SetBody(id, bodyKinds[enc], o); err != nil {
 			fail(sim.DataError(err.Error()))
 			return
 		}
@@ -63,42 +73,30 @@ func (r *Runtime) request(id int, o js.Value) {
 	if sim.NeedDefaultContentType(hasCT, false, enc) {
 		headers = append(headers, "content-type", sim.DefaultContentType)
 	}
-	tv, isNum := jsbridge.Number(jsbridge.Get(o, "timeout"))
-	q := &request{
-		url: url, method: method, headers: headers,
-		responseType: optString(o, "responseType", "text"),
-		dataType:     optString(o, "dataType", "json"),
-		manual:       optString(o, "redirect", "follow") == "manual",
+	tv, terr := strconv.ParseFloat(f.Timeout, 64)
+	r.reqs[id] = &request{
+		url: url, method: method, headers: headers, chunked: f.Chunked,
+		responseType: orDefault(f.ResponseType, "text"),
+		dataType:     orDefault(f.DataTypeOpt, "json"),
+		manual:       f.Redirect == "manual",
 	}
-	q.chunked, _ = jsbridge.Bool(jsbridge.Get(o, "enableChunked"))
-	r.reqs[id] = q
-	r.do(r.sched.Submit(sim.TaskID(id), api, r.cfg.Timeout(api, tv, isNum)))
+	r.do(r.sched.Submit(sim.TaskID(id), api, r.cfg.Timeout(api, tv, terr == nil)))
 }
 
 var bodyKinds = map[sim.BodyEncoding]int{sim.BodyRaw: jsbridge.BodyRaw, sim.BodyJSON: jsbridge.BodyJSON, sim.BodyForm: jsbridge.BodyForm}
 
-func (r *Runtime) method(v js.Value) (string, error) {
-	if v.Type() == js.TypeUndefined {
-		return "GET", nil
-	}
-	if v.Type() != js.TypeString {
-		return "", sim.ParamError("method", "String", jsbridge.TypeName(v))
-	}
-	return sim.NormalizeMethod(v.String(), true)
-}
-
 // headers reads the header option into flattened name/value pairs (spec §4.3).
-func (r *Runtime) headers(v js.Value) (pairs []string, ct string, hasCT bool, err error) {
-	switch v.Type() {
-	case js.TypeUndefined, js.TypeNull:
+func (r *Runtime) headers(o js.Value, typ string) (pairs []string, ct string, hasCT bool, err error) {
+	switch typ {
+	case "Undefined", "Null":
 		return nil, "", false, nil
-	case js.TypeObject:
+	case "Object":
 	default:
-		return nil, "", false, sim.ParamError("header", "Object", jsbridge.TypeName(v))
+		return nil, "", false, sim.ParamError("header", "Object", typ)
 	}
-	flat, err := r.g.HeaderList(v)
+	flat, err := r.g.HeaderList(o)
 	if err != nil {
-		return nil, "", false, sim.ParamError("header", "Object with String-convertible values", jsbridge.TypeName(v))
+		return nil, "", false, sim.ParamError("header", "Object with String-convertible values", typ)
 	}
 	in := make([]sim.Header, 0, len(flat)/2)
 	for i := 0; i+1 < len(flat); i += 2 {
@@ -115,11 +113,11 @@ func (r *Runtime) headers(v js.Value) (pairs []string, ct string, hasCT bool, er
 	return pairs, ct, hasCT, nil
 }
 
-func optString(o js.Value, name, def string) string {
-	if s := jsbridge.String(jsbridge.Get(o, name)); s != "" {
-		return s
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
 	}
-	return def
+	return s
 }
 
 func asReason(err error) sim.Reason {

@@ -5,6 +5,7 @@ package runtime
 import (
 	"strings"
 	"syscall/js"
+	"time"
 
 	"wxsim/jsbridge"
 	"wxsim/sim"
@@ -38,11 +39,15 @@ type request struct {
 	redirectedHost string
 }
 
+// wasmExports is the wasm instance's exports when the loader provided them (Serve): the
+// glue then enters Go through the wxsim_dispatch export instead of a js.Func.
+var wasmExports = js.Undefined()
+
 // Install creates the wx object on global from cfg (spec §2 fields, plain Go values as
 // from JSON; nil for defaults). It fails with a message naming the bad field.
 func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	r := &Runtime{global: global, sched: sim.NewScheduler(), reqs: map[int]*request{}}
-	r.g = jsbridge.NewGlue(r.handle)
+	r.g = jsbridge.NewGlue(r.handle, wasmExports)
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
 		r.g.Release()
@@ -153,7 +158,7 @@ func (r *Runtime) do(effs []sim.Effect) {
 		switch e.Kind {
 		case sim.Start:
 			q := r.reqs[id]
-			r.g.Fetch(id, q.url, q.method, q.headers, q.chunked, q.manual)
+			r.g.Fetch(id, q.url, q.method, q.headers, q.chunked, q.manual, ms(e.After))
 		case sim.Cancel:
 			r.g.Cancel(id)
 		case sim.Settle:
@@ -166,12 +171,14 @@ func (r *Runtime) do(effs []sim.Effect) {
 			p := sim.PlanDecode(q.responseType, q.dataType, q.contentType)
 			r.g.OK(id, sim.OK(sim.APIRequest), p.Raw, p.Charset, p.ParseJSON)
 		case sim.ArmTimer:
-			r.g.SetTimer(id, float64(e.After)/1e6)
+			r.g.SetTimer(id, ms(e.After))
 		case sim.DisarmTimer:
 			r.g.ClearTimer(id)
 		}
 	}
 }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 func (r *Runtime) fail(id int, f sim.Fail) {
 	errno, ok := f.Errno(r.cfg.SDK)
@@ -181,23 +188,31 @@ func (r *Runtime) fail(id int, f sim.Fail) {
 	r.g.Fail(id, f.ErrMsg(), errno)
 }
 
-// parseURL is sim's URLParser on top of the browser's URL parser. The browser drops a
-// default port (":443"), which spec §3.3 must see, so the written port comes from sim.
+// parseURL is sim's URLParser on top of the browser's URL parser.
 func (r *Runtime) parseURL(raw string) (sim.URLParts, bool, error) {
 	info, ok := r.g.ParseURL(raw)
+	return urlParts(raw, info, ok)
+}
+
+// urlParts converts what the browser's URL parser said of raw. The browser drops a
+// default port (":443"), which spec §3.3 must see, so the written port comes from sim.
+func urlParts(raw string, info jsbridge.URLInfo, ok bool) (sim.URLParts, bool, error) {
 	if !ok {
 		return sim.URLParts{}, false, sim.ErrInvalidURL
 	}
-	port := info.Port
-	if port == "" {
-		port = sim.RawPort(raw)
-	}
-	return sim.URLParts{Scheme: info.Scheme, Host: strings.ToLower(info.Host), Port: port, Userinfo: info.Userinfo}, info.PathOrQuery, nil
+	return sim.URLParts{Scheme: info.Scheme, Host: strings.ToLower(info.Host), Port: sim.RawPort(raw), Userinfo: info.Userinfo}, info.PathOrQuery, nil
 }
 
-// checkURL applies the domain policy (spec §3) and warns on the console when it refuses.
+// checkURL applies the domain policy (spec §3) to raw.
 func (r *Runtime) checkURL(api, raw string) error {
-	u, _, err := r.parseURL(raw)
+	info, ok := r.g.ParseURL(raw)
+	return r.checkParsed(api, raw, info, ok)
+}
+
+// checkParsed applies the domain policy (spec §3) to raw as the browser parsed it, and
+// warns on the console when it refuses (§3.7).
+func (r *Runtime) checkParsed(api, raw string, info jsbridge.URLInfo, ok bool) error {
+	u, _, err := urlParts(raw, info, ok)
 	if err == nil {
 		err = r.cfg.Policy.Check(api, u)
 	}

@@ -9,7 +9,8 @@ import (
 )
 
 // Serve answers the wxsim.js loader: it hands globalThis.__wxsimBoot.ready a control
-// function ctl(op, arg) and then blocks forever. ops: "start" (install or reconfigure;
+// function ctl(op, arg) and then blocks forever. __wxsimBoot.exports, when set, is the
+// instance's exports object (for the fast wxsim_dispatch entry). ops: "start" (install or reconfigure;
 // returns "" or an error message), "hide", "show", "relaunch", "stats", "config".
 func Serve(global js.Value) {
 	var rt *Runtime
@@ -35,7 +36,9 @@ func Serve(global js.Value) {
 		}
 		return nil
 	})
-	global.Get("__wxsimBoot").Call("ready", ctl)
+	boot := global.Get("__wxsimBoot")
+	wasmExports = boot.Get("exports")
+	boot.Call("ready", ctl)
 	select {}
 }
 
