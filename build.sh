@@ -78,7 +78,7 @@ test)
 	checks
 	browser_env
 	echo "== native tests"
-	go test -race -count=1 ./sim/... ./tests/fixture/...
+	go test -race -count=1 ./sim/... ./tests/fixture/... ./wasm
 	echo "== wasm tests in headless Chromium (jsbridge, wasm/runtime; driven by tests/e2e for the fixture)"
 	go test -count=1 -timeout 5m -run '^TestWasmPackages$' ./tests/e2e/
 	echo "== end-to-end tests in headless Chromium"

@@ -35,9 +35,6 @@ func Launch(hostRules string) (context.Context, context.CancelFunc, error) {
 		chromedp.Flag("host-resolver-rules", hostRules),
 		chromedp.Flag("disable-quic", true),
 	)
-	if f := os.Getenv("WXSIM_JS_FLAGS"); f != "" {
-		opts = append(opts, chromedp.Flag("js-flags", f))
-	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelB := chromedp.NewContext(actx)
 	if err := chromedp.Run(bctx); err != nil {

@@ -81,6 +81,9 @@ func (r *Runtime) apply(c sim.Config) {
 	r.sched.QueueExcess = c.QueueExcess
 	r.sched.KeepAlive = c.BackgroundKeepAlive
 	r.g.SetPromiseStyle(c.PromiseStyle())
+	if c.Relay != "" {
+		r.g.Warn("wxsim: config.relay is accepted but the relay transport is not built yet (issue 7); using the browser transport")
+	}
 }
 
 // Config returns the effective configuration.
