@@ -22,7 +22,10 @@ var (
 	fx         *fixture.Server
 	pageURL    string
 	browserCtx context.Context
-	testHosts  = []string{"api.example.test", "other.example.test", "evil.example.test"}
+	// test host names mapped to the loopback fixture (api.weixin.qq.com too, so that
+	// even a policy bug could not send traffic off the machine)
+	testHosts = []string{"api.example.test", "other.example.test", "evil.example.test",
+		"port.example.test:8443", "api.weixin.qq.com"}
 )
 
 func TestMain(m *testing.M) { os.Exit(run(m)) }

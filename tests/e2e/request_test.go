@@ -147,6 +147,18 @@ func TestDomainPolicy(t *testing.T) {
 			assert.Zero(t, fx.Hits(key), "no traffic for a refused URL (spec §3.7)")
 		})
 	}
+	t.Run("ports and the never-allowed host", func(t *testing.T) {
+		q := newPage(t, `{domains: {request: ['https://api.example.test', 'https://port.example.test:8443']}}`)
+		okResult(t, q.Call("request", `{url: 'https://port.example.test:8443/hit?key=port-ok'}`))
+		assert.Equal(t, 1, fx.Hits("port-ok"), "an entry with a port allows exactly that port (spec §3.3)")
+		failResult(t, q.Call("request", `{url: 'https://port.example.test/hit?key=port-none'}`), notListed)
+		failResult(t, q.Call("request", `{url: 'https://api.example.test:8443/hit?key=port-other'}`), notListed)
+		failResult(t, q.Call("request", `{url: 'https://api.weixin.qq.com/hit?key=weixin'}`), notListed)
+		assert.Zero(t, fx.Hits("port-none")+fx.Hits("port-other")+fx.Hits("weixin"))
+		var msg string
+		q.Eval(`wxsim.start({domains: {request: ['https://api.weixin.qq.com']}}).then(() => 'resolved', (e) => e.message)`, &msg)
+		assert.Contains(t, msg, "config.domains.request[0]", "api.weixin.qq.com cannot be listed (spec §3.5)")
+	})
 	t.Run("urlCheck false allows the IP", func(t *testing.T) {
 		q := newPage(t, `{urlCheck: false}`)
 		okResult(t, q.Call("request", `{url: '`+fx.URL+`/hit?key=nocheck'}`))
