@@ -21,6 +21,7 @@ const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b) {
   return r === 1;
 } : func;
 const EV_CALL = 1, EV_ABORT = 2, EV_TIMER = 3, EV_REDIRECT = 4, EV_DONE = 5, EV_ERROR = 6;
+const EV_SOPEN = 7, EV_SCLOSED = 8, EV_SCLOSE = 9, EV_SSEND = 10, EV_SERROR = 11;
 const BODY_RAW = 1, BODY_JSON = 2, BODY_FORM = 3;
 const PROFILE_KEYS = ["redirectStart", "redirectEnd", "fetchStart", "domainLookupStart",
   "domainLookupEnd", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
@@ -200,6 +201,57 @@ function dataKind(v) {
   if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return 2;
   return typeof v === "object" ? 3 : 4;
 }
+// ---- sockets: a record per SocketTask; frames and events stay in JS. Go hears of the
+// handshake, the close event, close() calls and failing sends only.
+const socks = new Map();
+let latestSock = 0;
+function sockTimer(id) { return -id - 1; } // timer ids of handshakes (sim.SocketTimer)
+function emitSock(s, k, payload) {
+  const ls = s.ls[k];
+  if (ls) for (const f of ls.slice()) call(f, payload, "SocketTask.on" + k);
+  if (s.id === latestSock) {
+    const g = lists["Socket" + k];
+    if (g) for (const f of g.slice()) call(f, payload, "wx.onSocket" + k);
+  }
+}
+function sockTask(id) {
+  const s = { id: id, ws: null, ls: Object.create(null), failed: false, closed: false, task: null };
+  socks.set(id, s);
+  const t = {
+    send: function (o) { sockSend(s, o, "sendSocketMessage"); },
+    close: function (o) { const rec = newRec("closeSocket", o); enter(EV_SCLOSE, rec, id, o); },
+  };
+  for (const k of ["Open", "Message", "Error", "Close"]) {
+    t["on" + k] = function (cb) { if (typeof cb === "function") (s.ls[k] || (s.ls[k] = [])).push(cb); };
+    t["off" + k] = function (cb) {
+      const ls = s.ls[k];
+      if (!ls) return;
+      if (cb === undefined) { ls.length = 0; return; }
+      const i = ls.indexOf(cb);
+      if (i >= 0) ls.splice(i, 1);
+    };
+  }
+  s.task = t;
+  return s;
+}
+function sockSend(s, o, api) {
+  const rec = newRec(api, o), data = field(o, "data");
+  const connected = s && s.ws && s.ws.readyState === 1 && !s.failed;
+  const okData = typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data);
+  if (!connected || !okData) { enter(EV_SSEND, rec, connected ? 1 : 0, tag(data)); return; }
+  try { s.ws.send(data); } catch (e) { enter(EV_SSEND, rec, 0, tag(data)); return; }
+  settle(rec, true, { errMsg: api + ":ok" });
+}
+// sockEnd forgets socket s and closes its WebSocket without further events.
+function sockEnd(s) {
+  const ws = s.ws;
+  socks.delete(s.id);
+  clearTimer(sockTimer(s.id));
+  if (ws) {
+    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
+    if (ws.readyState === 0 || ws.readyState === 1) { try { ws.close(); } catch (e) { /* closing anyway */ } }
+  }
+}
 const decoders = new Map();
 function decoder(label) {
   let d = decoders.get(label);
@@ -260,6 +312,78 @@ return {
       if (i >= 0) ls.splice(i, 1);
     };
   },
+  defineSocketAPI: function (target, api) {
+    target.connectSocket = function (opts) {
+      const rec = newRec("connectSocket", opts);
+      const s = sockTask(rec.id);
+      enter(EV_CALL, rec, api, opts);
+      if (!s.ws) socks.delete(s.id); // refused: no connection, no events (spec §6.1)
+      return s.task;
+    };
+    target.sendSocketMessage = function (o) { sockSend(socks.get(latestSock), o, "sendSocketMessage"); };
+    target.closeSocket = function (o) { const rec = newRec("closeSocket", o); enter(EV_SCLOSE, rec, latestSock, o); };
+    for (const k of ["Open", "Message", "Error", "Close"]) {
+      const ls = lists["Socket" + k] || (lists["Socket" + k] = []);
+      target["onSocket" + k] = function (cb) { if (typeof cb === "function") ls.push(cb); };
+    }
+  },
+  readSocket: function (o) {
+    const url = field(o, "url"), protocols = field(o, "protocols"), timeout = field(o, "timeout");
+    const header = field(o, "header");
+    const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
+    return [tag(url), str(url), tag(protocols), typeof timeout === "number" ? String(timeout) : "", tag(header),
+      header && typeof header === "object" && Object.keys(header).length > 0 ? "1" : "",
+      parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
+  },
+  readClose: function (o) {
+    const code = field(o, "code"), reason = field(o, "reason");
+    return [tag(code), typeof code === "number" ? String(code) : "", tag(reason), str(reason)].join("\0");
+  },
+  sockBind: function (id) { latestSock = id; },
+  sockOpen: function (id, url, protocols, timeoutMs) {
+    const s = socks.get(id);
+    const ws = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
+    ws.binaryType = "arraybuffer";
+    s.ws = ws;
+    setTimer(sockTimer(id), timeoutMs);
+    ws.onopen = function () {
+      clearTimer(sockTimer(id));
+      dispatch(EV_SOPEN, id);
+      emitSock(s, "Open", { header: {}, profile: {} });
+    };
+    ws.onmessage = function (e) { emitSock(s, "Message", { data: e.data }); };
+    ws.onerror = function () { if (!s.failed) dispatch(EV_SERROR, id); };
+    ws.onclose = function (e) {
+      socks.delete(id);
+      clearTimer(sockTimer(id));
+      emitSock(s, "Close", { code: e.code, reason: e.reason });
+      s.ls = Object.create(null);
+      dispatch(EV_SCLOSED, id);
+    };
+  },
+  // sockError delivers a browser error event (it carries no detail) to onError.
+  sockError: function (id, errMsg) {
+    const s = socks.get(id);
+    if (s) later(function () { emitSock(s, "Error", { errMsg: errMsg }); });
+  },
+  // sockFail ends a socket for Go (handshake time-out, interruption): onError, then
+  // onClose with 1006, on a microtask; the WebSocket is closed and forgotten.
+  sockFail: function (id, errMsg, reason) {
+    const s = socks.get(id);
+    if (!s) return;
+    s.failed = true;
+    sockEnd(s);
+    later(function () {
+      emitSock(s, "Error", { errMsg: errMsg });
+      emitSock(s, "Close", { code: 1006, reason: reason });
+      s.ls = Object.create(null);
+    });
+  },
+  sockClose: function (id, code, reason) {
+    const s = socks.get(id);
+    s.ws.close(code, reason);
+  },
+  sockLive: function (id) { const s = socks.get(id); return !!(s && s.ws && !s.failed && s.ws.readyState < 2); },
   setPromiseStyle: function (on) { promiseStyle = on; },
   emit: function (name, payload) {
     const ls = lists[name];
@@ -335,5 +459,5 @@ return {
     if (rec) settle(rec, true, res);
   },
   warn: function (msg) { console.warn(msg); },
-  stats: function () { return { tasks: recs.size, timers: timers.size }; },
+  stats: function () { return { tasks: recs.size, timers: timers.size, sockets: socks.size }; },
 };

@@ -231,10 +231,10 @@ func (g *Glue) OKWith(id int, res map[string]any) { g.v.Call("okWith", id, res) 
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 
-// Stats returns the glue's live task records and timers.
-func (g *Glue) Stats() (tasks, timers int) {
+// Stats returns the glue's live task records, timers and sockets.
+func (g *Glue) Stats() (tasks, timers, sockets int) {
 	s := g.v.Call("stats")
-	return s.Get("tasks").Int(), s.Get("timers").Int()
+	return s.Get("tasks").Int(), s.Get("timers").Int(), s.Get("sockets").Int()
 }
 
 func strs(ss []string) []any {
@@ -244,3 +244,68 @@ func strs(ss []string) []any {
 	}
 	return out
 }
+
+// Socket events the glue sends to Go.
+const (
+	EvSocketOpen   = 7  // handshake complete
+	EvSocketClosed = 8  // close event fired: the socket is gone
+	EvSocketClose  = 9  // SocketTask.close / wx.closeSocket: a = socket id (0: none), b = options
+	EvSocketSend   = 10 // a send that cannot go: a = 1 if connected, b = the data's type tag
+	EvSocketError  = 11 // the browser's error event
+)
+
+// DefineSocketAPI sets connectSocket, sendSocketMessage, closeSocket and onSocket… on
+// target; connectSocket sends EvCall(api, options) and returns the SocketTask.
+func (g *Glue) DefineSocketAPI(target js.Value, api int) { g.v.Call("defineSocketAPI", target, api) }
+
+// SocketFields are the options of connectSocket, read in one call.
+type SocketFields struct {
+	URLType, URL, ProtocolsType, Timeout, HeaderType string
+	HeaderSet                                        bool
+	Parsed                                           URLInfo
+	ParsedOK                                         bool
+}
+
+// ReadSocket reads connectSocket options in one JS call.
+func (g *Glue) ReadSocket(o js.Value) SocketFields {
+	f := strings.Split(g.v.Call("readSocket", o).String(), "\x00")
+	if len(f) != 11 {
+		panic("jsbridge: readSocket returned " + strconv.Itoa(len(f)) + " fields")
+	}
+	return SocketFields{URLType: f[0], URL: f[1], ProtocolsType: f[2], Timeout: f[3], HeaderType: f[4], HeaderSet: f[5] == "1",
+		Parsed:   URLInfo{Scheme: f[6], Host: f[7], Port: f[8], Userinfo: f[9] == "1", PathOrQuery: f[10] == "1"},
+		ParsedOK: f[6] != ""}
+}
+
+// ReadClose reads the code and reason options of a close call: their type tags, the code
+// as text when it is a number, and the reason when it is a string.
+func (g *Glue) ReadClose(o js.Value) (codeType, code, reasonType, reason string) {
+	f := strings.Split(g.v.Call("readClose", o).String(), "\x00")
+	if len(f) != 4 {
+		return "Undefined", "", "Undefined", ""
+	}
+	return f[0], f[1], f[2], f[3]
+}
+
+// SocketBind makes socket id the target of the global socket API.
+func (g *Glue) SocketBind(id int) { g.v.Call("sockBind", id) }
+
+// SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) with the
+// protocols option of o, and its handshake timer.
+func (g *Glue) SocketOpen(id int, url string, o js.Value, timeoutMS float64) error {
+	return Try(func() { g.v.Call("sockOpen", id, url, Get(o, "protocols"), timeoutMS) })
+}
+
+// SocketError delivers errMsg to socket id's onError listeners.
+func (g *Glue) SocketError(id int, errMsg string) { g.v.Call("sockError", id, errMsg) }
+
+// SocketFail ends socket id: onError(errMsg), then onClose(1006, reason).
+func (g *Glue) SocketFail(id int, errMsg, reason string) { g.v.Call("sockFail", id, errMsg, reason) }
+
+// SocketClose closes socket id with code and reason.
+func (g *Glue) SocketClose(id, code int, reason string) error {
+	return Try(func() { g.v.Call("sockClose", id, code, reason) })
+}
+
+// SocketLive reports whether socket id is connecting or open.
+func (g *Glue) SocketLive(id int) bool { return g.v.Call("sockLive", id).Bool() }

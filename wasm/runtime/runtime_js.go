@@ -15,6 +15,7 @@ import (
 const (
 	apiRequest = iota + 1
 	apiGetNetworkType
+	apiConnectSocket
 )
 
 // Runtime is one installed wx.
@@ -24,7 +25,10 @@ type Runtime struct {
 	g      *jsbridge.Glue
 	cfg    sim.Config
 	sched  *sim.Scheduler
+	socks  *sim.Sockets
 	reqs   map[int]*request
+
+	headerWarned bool // the connectSocket header warning was shown
 }
 
 // request is what a started transfer needs after its call returned.
@@ -46,7 +50,7 @@ var wasmExports = js.Undefined()
 // Install creates the wx object on global from cfg (spec §2 fields, plain Go values as
 // from JSON; nil for defaults). It fails with a message naming the bad field.
 func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
-	r := &Runtime{global: global, sched: sim.NewScheduler(), reqs: map[int]*request{}}
+	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*request{}}
 	r.g = jsbridge.NewGlue(r.handle, wasmExports)
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
@@ -57,6 +61,7 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	wx := js.Global().Get("Object").New()
 	r.g.DefineTaskAPI(wx, "request", apiRequest, "HeadersReceived", "ChunkReceived")
 	r.g.DefineAsyncAPI(wx, "getNetworkType", apiGetNetworkType)
+	r.g.DefineSocketAPI(wx, apiConnectSocket)
 	r.g.DefineListeners(wx, "AppHide")
 	r.g.DefineListeners(wx, "AppShow")
 	r.g.DefineListeners(wx, "Error")
@@ -80,6 +85,7 @@ func (r *Runtime) apply(c sim.Config) {
 	r.cfg = c
 	r.sched.QueueExcess = c.QueueExcess
 	r.sched.KeepAlive = c.BackgroundKeepAlive
+	r.socks.SDK = c.SDK
 	r.g.SetPromiseStyle(c.PromiseStyle())
 	if c.Relay != "" {
 		r.g.Warn("wxsim: config.relay is accepted but the relay transport is not built yet (issue 7); using the browser transport")
@@ -101,9 +107,11 @@ func (r *Runtime) Show() {
 	r.g.Emit("AppShow", map[string]any{"path": "", "query": map[string]any{}, "scene": 1001})
 }
 
-// Relaunch fails every unfinished task "interrupted" and clears app listeners.
+// Relaunch fails every unfinished task "interrupted", closes sockets the same way and
+// clears app listeners.
 func (r *Runtime) Relaunch() {
 	r.do(r.sched.Relaunch())
+	r.doSockets(r.socks.Interrupt())
 	r.g.ClearListeners()
 }
 
@@ -117,10 +125,10 @@ func (r *Runtime) Stop() {
 // Stats reports task counts and live js.Funcs (wxsim.stats()).
 func (r *Runtime) Stats() map[string]any {
 	running, queued := r.sched.Stats()
-	jsTasks, timers := r.g.Stats()
+	jsTasks, timers, jsSockets := r.g.Stats()
 	return map[string]any{
 		"running": running, "queued": queued, "liveCallbacks": jsbridge.LiveFuncs(),
-		"tasks": r.sched.Live(), "jsTasks": jsTasks, "timers": timers,
+		"tasks": r.sched.Live(), "jsTasks": jsTasks, "timers": timers, "sockets": r.socks.Live(), "jsSockets": jsSockets,
 	}
 }
 
@@ -131,13 +139,17 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) {
 		switch a.Int() {
 		case apiRequest:
 			r.request(id, b)
+		case apiConnectSocket:
+			r.connectSocket(id, b)
 		case apiGetNetworkType:
 			r.g.OKWith(id, map[string]any{"networkType": "wifi", "signalStrength": 0, "hasSystemProxy": false, "errMsg": sim.OK(sim.APIGetNetworkType)})
 		}
 	case jsbridge.EvAbort:
 		r.do(r.sched.Abort(sim.TaskID(id)))
 	case jsbridge.EvTimer:
-		if sim.TaskID(id) == sim.BackgroundTimer {
+		if sock, ok := sim.SocketOfTimer(sim.TaskID(id)); ok {
+			r.doSockets(r.socks.HandshakeTimeout(sock))
+		} else if sim.TaskID(id) == sim.BackgroundTimer {
 			r.do(r.sched.BackgroundExpired())
 		} else {
 			r.do(r.sched.Timeout(sim.TaskID(id)))
@@ -151,6 +163,14 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) {
 		r.do(r.sched.Complete(sim.TaskID(id)))
 	case jsbridge.EvError:
 		r.do(r.sched.Fail(sim.TaskID(id), sim.TransportError(a.String(), b.String())))
+	default:
+		r.socketEvent(ev, id, a, b)
+	}
+}
+
+func (r *Runtime) doSockets(effs []sim.SocketEffect) {
+	for _, e := range effs {
+		r.doSocket(e)
 	}
 }
 
@@ -177,6 +197,8 @@ func (r *Runtime) do(effs []sim.Effect) {
 			r.g.SetTimer(id, ms(e.After))
 		case sim.DisarmTimer:
 			r.g.ClearTimer(id)
+		case sim.Interrupt:
+			r.doSockets(r.socks.Interrupt())
 		}
 	}
 }

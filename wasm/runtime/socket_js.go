@@ -1,0 +1,130 @@
+//go:build js && wasm
+
+package runtime
+
+import (
+	"strconv"
+	"syscall/js"
+
+	"wxsim/jsbridge"
+	"wxsim/sim"
+)
+
+// connectSocket handles wx.connectSocket(options) for socket id (spec §6.1, §6.5, §6.6).
+// success means the SocketTask was created; policy and argument errors fail and create
+// nothing.
+func (r *Runtime) connectSocket(id int, o js.Value) {
+	const api = sim.APIConnectSocket
+	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
+	f := r.g.ReadSocket(o)
+	switch {
+	case f.URLType != "String":
+		fail(sim.ParamError("url", "String", f.URLType))
+		return
+	case f.ProtocolsType != "Undefined" && f.ProtocolsType != "Array" && f.ProtocolsType != "String":
+		fail(sim.ParamError("protocols", "Array", f.ProtocolsType))
+		return
+	case f.HeaderType != "Undefined" && f.HeaderType != "Null" && f.HeaderType != "Object":
+		fail(sim.ParamError("header", "Object", f.HeaderType))
+		return
+	}
+	if err := r.checkParsed(api, f.URL, f.Parsed, f.ParsedOK); err != nil {
+		fail(asReason(err))
+		return
+	}
+	if r.sched.Interrupted() {
+		fail(sim.ErrInterrupted)
+		return
+	}
+	tv, terr := strconv.ParseFloat(f.Timeout, 64)
+	effs, err := r.socks.Connect(sim.TaskID(id), r.cfg.Timeout(api, tv, terr == nil))
+	if err != nil {
+		fail(asReason(err))
+		return
+	}
+	if f.HeaderSet && !r.headerWarned {
+		r.headerWarned = true
+		r.g.Warn("wxsim: connectSocket header cannot be sent by the browser's WebSocket; the relay (issue 7) will send it (see README)")
+	}
+	for _, e := range effs {
+		if e.Kind == sim.SocketOpen {
+			if err := r.g.SocketOpen(id, f.URL, o, ms(e.After)); err != nil {
+				r.socks.Closed(e.ID)
+				fail(sim.NetworkError(err.Error()))
+				return
+			}
+			continue
+		}
+		r.doSocket(e)
+	}
+	r.g.OKWith(id, map[string]any{"errMsg": sim.OK(api)})
+}
+
+// doSocket carries out one socket effect.
+func (r *Runtime) doSocket(e sim.SocketEffect) {
+	id := int(e.ID)
+	switch e.Kind {
+	case sim.SocketBind:
+		r.g.SocketBind(id)
+	case sim.SocketClose:
+		_ = r.g.SocketClose(id, e.Code, e.Reason) // a socket already closing needs nothing more
+	case sim.SocketFail:
+		r.socks.Closed(e.ID)
+		r.g.SocketFail(id, e.Fail.ErrMsg(), e.Fail.Reason.Text)
+	}
+}
+
+// socketEvent handles the glue's socket events.
+func (r *Runtime) socketEvent(ev, id int, a, b js.Value) {
+	switch ev {
+	case jsbridge.EvSocketOpen:
+		r.socks.Opened(sim.TaskID(id))
+	case jsbridge.EvSocketClosed:
+		r.socks.Closed(sim.TaskID(id))
+	case jsbridge.EvSocketError:
+		r.g.SocketError(id, sim.SocketError())
+	case jsbridge.EvSocketSend:
+		reason := sim.ErrNotConnected
+		if t := b.String(); t != "String" && t != "ArrayBuffer" && !isView(t) {
+			reason = sim.ParamError("data", "String/ArrayBuffer", t)
+		}
+		r.fail(id, sim.Fail{API: sim.APISendSocketMessage, Reason: reason})
+	case jsbridge.EvSocketClose:
+		r.closeSocket(id, a.Int(), b)
+	}
+}
+
+// closeSocket handles SocketTask.close / wx.closeSocket for call id on socket sock
+// (spec §6.4): a bad code or reason fails and the socket stays open.
+func (r *Runtime) closeSocket(id, sock int, o js.Value) {
+	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: sim.APICloseSocket, Reason: reason}) }
+	codeType, code, reasonType, reason := r.g.ReadClose(o)
+	if reasonType != "Undefined" && reasonType != "String" {
+		fail(sim.ParamError("reason", "String", reasonType))
+		return
+	}
+	c, _ := strconv.ParseFloat(code, 64)
+	closeCode, err := sim.CloseArgs(codeType, c, reason)
+	if err != nil {
+		fail(asReason(err))
+		return
+	}
+	if sock == 0 || !r.g.SocketLive(sock) {
+		fail(sim.ErrNotConnected)
+		return
+	}
+	if err := r.g.SocketClose(sock, closeCode, reason); err != nil {
+		fail(sim.Reason{Text: err.Error(), Errno: 1})
+		return
+	}
+	r.g.OKWith(id, map[string]any{"errMsg": sim.OK(sim.APICloseSocket)})
+}
+
+func isView(tag string) bool {
+	switch tag {
+	case "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
+		"Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Float16Array":
+		return true
+	}
+	return false
+}
