@@ -55,6 +55,15 @@ SH
 	export WXSIM_WASM_EXEC="$ROOT/.bin/go_js_wasm_exec"
 }
 
+# jslib installs the JavaScript libraries the end-to-end tests load unmodified (mqtt.js),
+# pinned by tests/jslib/package-lock.json.
+jslib() {
+	if [ ! -f tests/jslib/node_modules/mqtt/dist/mqtt.min.js ]; then
+		command -v npm >/dev/null || { echo "build.sh: npm (Node.js) is needed for the mqtt.js test" >&2; exit 1; }
+		(cd tests/jslib && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+	fi
+}
+
 checks() {
 	local bad
 	bad=$(gofmt -l $(git ls-files '*.go' 2>/dev/null; find . -name '*.go' -newer go.mod -not -path './.bin/*' 2>/dev/null) | sort -u)
@@ -77,8 +86,9 @@ test)
 	build
 	checks
 	browser_env
+	jslib
 	echo "== native tests"
-	go test -race -count=1 ./sim/... ./tests/fixture/... ./wasm
+	go test -race -count=1 ./sim/... ./tests/fixture/... ./tests/mqttfixture/... ./wasm
 	echo "== wasm tests in headless Chromium (jsbridge, wasm/runtime; driven by tests/e2e for the fixture)"
 	go test -count=1 -timeout 5m -run '^TestWasmPackages$' ./tests/e2e/
 	echo "== end-to-end tests in headless Chromium"

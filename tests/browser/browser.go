@@ -45,9 +45,9 @@ func Launch(hostRules string) (context.Context, context.CancelFunc, error) {
 	return bctx, func() { cancelB(); cancelA() }, nil
 }
 
-// ServePage serves dist (web/dist) under /dist/ and page at every other path on a
-// loopback origin, and returns the page URL.
-func ServePage(dist string, page []byte) (string, func(), error) {
+// ServePage serves dist (web/dist) under /dist/, each extra directory under its
+// "/prefix/", and page at every other path on a loopback origin, and returns the page URL.
+func ServePage(dist string, page []byte, extra ...Dir) (string, func(), error) {
 	dist, err := filepath.Abs(dist)
 	if err != nil {
 		return "", nil, err
@@ -57,6 +57,9 @@ func ServePage(dist string, page []byte) (string, func(), error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/dist/", http.StripPrefix("/dist/", http.FileServer(http.Dir(dist))))
+	for _, d := range extra {
+		mux.Handle(d.Prefix, http.StripPrefix(d.Prefix, http.FileServer(http.Dir(d.Path))))
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(page)
@@ -69,6 +72,9 @@ func ServePage(dist string, page []byte) (string, func(), error) {
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String() + "/", func() { srv.Close() }, nil
 }
+
+// Dir is an extra directory served by ServePage at Prefix ("/jslib/").
+type Dir struct{ Prefix, Path string }
 
 // Eval evaluates expr in ctx's page, awaiting a promise result, and decodes it into out
 // (nil to discard).

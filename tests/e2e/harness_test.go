@@ -16,10 +16,12 @@ import (
 
 	"wxsim/tests/browser"
 	"wxsim/tests/fixture"
+	"wxsim/tests/mqttfixture"
 )
 
 var (
 	fx         *fixture.Server
+	broker     *mqttfixture.Broker
 	pageURL    string
 	browserCtx context.Context
 	// test host names mapped to the loopback fixture (api.weixin.qq.com too, so that
@@ -43,7 +45,12 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer stop()
-	bctx, cancel, err := browser.Launch(fx.HostRules(testHosts...))
+	if broker, err = mqttfixture.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, "mqtt broker:", err)
+		return 1
+	}
+	defer broker.Close()
+	bctx, cancel, err := browser.Launch(fx.HostRules(testHosts...) + ", " + broker.HostRules("mqtt.example.test"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -58,7 +65,8 @@ func servePage() (func(), error) {
 	if err != nil {
 		return nil, err
 	}
-	u, stop, err := browser.ServePage("../../web/dist", page)
+	u, stop, err := browser.ServePage("../../web/dist", page,
+		browser.Dir{Prefix: "/jslib/", Path: "../jslib/node_modules"})
 	pageURL = u
 	return stop, err
 }
