@@ -88,7 +88,7 @@ function settle(rec, ok, res) {
   rec.done = true;
   recs.delete(rec.id);
   clearTimer(rec.id);
-  rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null;
+  rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
   const o = rec.opts;
   rec.opts = null;
   later(function () {
@@ -250,6 +250,134 @@ function sockEnd(s) {
   if (ws) {
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     if (ws.readyState === 0 || ws.readyState === 1) { try { ws.close(); } catch (e) { /* closing anyway */ } }
+  }
+}
+// ---- file bytes: canonical path → Blob (package sim keeps the metadata and decides).
+const files = new Map();
+
+// byte/string conversions of the file system manager's encodings (node's semantics; the
+// canonical names come from sim.Encoding.String).
+function latin1(u8) {
+  let out = "";
+  for (let i = 0; i < u8.length; i += 8192) out += String.fromCharCode.apply(null, u8.subarray(i, i + 8192));
+  return out;
+}
+function bytesToString(u8, enc) {
+  switch (enc) {
+    case "utf8": return new TextDecoder("utf-8", { ignoreBOM: true }).decode(u8);
+    case "utf16le": return new TextDecoder("utf-16le", { ignoreBOM: true }).decode(u8);
+    case "latin1": return latin1(u8);
+    case "ascii": return latin1(u8.map(function (b) { return b & 0x7f; }));
+    case "hex": { let h = ""; for (const b of u8) h += (b < 16 ? "0" : "") + b.toString(16); return h; }
+    case "base64": return btoa(latin1(u8));
+  }
+  return "";
+}
+function stringToBytes(s, enc) {
+  switch (enc) {
+    case "utf16le": { const u = new Uint8Array(s.length * 2); for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); u[2 * i] = c & 0xff; u[2 * i + 1] = c >> 8; } return u; }
+    case "latin1": case "ascii": { const u = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 0xff; return u; }
+    case "hex": { const n = s.length >> 1, u = []; for (let i = 0; i < n; i++) { const b = parseInt(s.substr(2 * i, 2), 16); if (Number.isNaN(b)) break; u.push(b); } return new Uint8Array(u); }
+    case "base64": { const t = atob(s.replace(/[^A-Za-z0-9+/]/g, "").replace(/^(.*?)(.{2,3})?$/, function (m) { return m + "===".slice((m.length + 3) % 4); })); return stringToBytes(t, "latin1"); }
+  }
+  return new TextEncoder().encode(s);
+}
+
+// ---- uploadFile: XMLHttpRequest (fetch cannot report upload progress), multipart built
+// by the browser's FormData so the boundary is always right.
+function progress(rec, done, total, sentKey, totalKey, final) {
+  const p = final ? 100 : total > 0 ? Math.min(100, Math.floor(done * 100 / total)) : 0;
+  if (p < rec.lastProgress) return;
+  rec.lastProgress = p;
+  const ev = { progress: p };
+  ev[sentKey] = done; ev[totalKey] = total;
+  emitTask(rec, "ProgressUpdate", ev);
+}
+function xhrHeaders(xhr) {
+  const o = {};
+  for (const line of xhr.getAllResponseHeaders().trim().split(/[\r\n]+/)) {
+    const i = line.indexOf(":");
+    if (i > 0) o[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+  }
+  return o;
+}
+function runUpload(rec, url, headers, name, path, formData) {
+  const blob = files.get(path);
+  const fd = new FormData();
+  if (formData && typeof formData === "object") {
+    for (const k of Object.keys(formData)) fd.append(k, String(formData[k]));
+  }
+  fd.append(name, blob, path.slice(path.lastIndexOf("/") + 1));
+  const xhr = new XMLHttpRequest();
+  rec.xhr = xhr;
+  rec.lastProgress = -1;
+  rec.t0 = now();
+  xhr.open("POST", url);
+  for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
+  let total = blob.size;
+  xhr.upload.onprogress = function (e) {
+    if (rec.done) return;
+    if (e.lengthComputable) total = e.total;
+    progress(rec, e.loaded, total, "totalBytesSent", "totalBytesExpectedToSend");
+  };
+  xhr.onreadystatechange = function () {
+    if (xhr.readyState === 2 && !rec.done) {
+      rec.header = xhrHeaders(xhr);
+      emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: xhr.status, cookies: [] });
+    }
+  };
+  xhr.onload = function () {
+    if (rec.done) return;
+    if (rec.lastProgress < 100) progress(rec, total, total, "totalBytesSent", "totalBytesExpectedToSend", true); // spec §5.3
+    rec.status = xhr.status;
+    rec.text = xhr.responseText;
+    rec.t2 = now();
+    enter(EV_DONE, rec, xhr.status, xhr.getResponseHeader("content-type") || "");
+  };
+  xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to upload"); };
+  xhr.send(fd);
+}
+
+// ---- downloadFile: fetch streamed through a counting TransformStream into a Blob, so
+// the bytes never pile up in the page heap; the size cap stops the transfer early.
+async function runDownload(rec, url, headers, cap) {
+  try {
+    const h = new Headers();
+    for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+    rec.ctrl = new AbortController();
+    rec.t0 = now();
+    const resp = await fetch(url, { headers: h, signal: rec.ctrl.signal });
+    if (rec.done) return;
+    rec.t1 = now();
+    if (resp.redirected) { enter(EV_REDIRECT, rec, resp.url); if (rec.done) return; }
+    rec.status = resp.status;
+    rec.header = headersObject(resp.headers);
+    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: resp.status, cookies: [] });
+    if (rec.done) return;
+    const total = Number(resp.headers.get("content-length")) || 0;
+    if (total > cap) { rec.ctrl.abort(); enter(EV_ERROR, rec, "ExceedSize", ""); return; }
+    rec.lastProgress = -1;
+    let n = 0;
+    progress(rec, 0, total, "totalBytesWritten", "totalBytesExpectedToWrite");
+    const counter = new TransformStream({
+      transform: function (chunk, c) {
+        n += chunk.byteLength;
+        if (n > cap) { c.error(new Error("exceed")); rec.exceeded = true; return; }
+        if (total > 0) progress(rec, n, total, "totalBytesWritten", "totalBytesExpectedToWrite");
+        c.enqueue(chunk);
+      },
+    });
+    const blob = resp.body ? await new Response(resp.body.pipeThrough(counter)).blob() : new Blob([]);
+    if (rec.done) return;
+    if (rec.lastProgress < 100) progress(rec, n, total, "totalBytesWritten", "totalBytesExpectedToWrite", true); // spec §5.3: ends at 100
+    rec.blob = blob;
+    rec.t2 = now();
+    enter(EV_DONE, rec, resp.status, resp.headers.get("content-type") || "");
+  } catch (e) {
+    if (rec.done) return;
+    if (rec.exceeded) { enter(EV_ERROR, rec, "ExceedSize", ""); return; }
+    enter(EV_ERROR, rec, e && typeof e === "object" ? String(e.name) : "Error",
+      e && typeof e === "object" ? String(e.message) : String(e));
   }
 }
 const decoders = new Map();
@@ -427,7 +555,83 @@ return {
   cancel: function (id) {
     const rec = recs.get(id);
     if (rec && rec.ctrl) rec.ctrl.abort();
+    if (rec && rec.xhr) rec.xhr.abort();
   },
+  readTransfer: function (o) {
+    const url = field(o, "url"), timeout = field(o, "timeout");
+    const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
+    return [tag(url), str(url), tag(field(o, "header")), typeof timeout === "number" ? String(timeout) : "",
+      tag(field(o, "filePath")), str(field(o, "filePath")), tag(field(o, "name")), str(field(o, "name")),
+      tag(field(o, "formData")), parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
+  },
+  upload: function (id, url, headers, name, path, o, timeoutMs) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    setTimer(id, timeoutMs);
+    try { runUpload(rec, url, headers, name, path, field(o, "formData")); } catch (e) {
+      Promise.resolve().then(function () { if (!rec.done) enter(EV_ERROR, rec, String(e.name), String(e.message)); });
+    }
+  },
+  download: function (id, url, headers, timeoutMs, cap) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    setTimer(id, timeoutMs);
+    runDownload(rec, url, headers, cap);
+  },
+  taskSize: function (id) { const rec = recs.get(id); return rec && rec.blob ? rec.blob.size : 0; },
+  okUpload: function (id, errMsg) {
+    const rec = recs.get(id);
+    if (rec) settle(rec, true, { data: rec.text, statusCode: rec.status, header: rec.header, errMsg: errMsg });
+  },
+  okDownload: function (id, key, path, errMsg) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    files.set(path, rec.blob);
+    const res = { statusCode: rec.status, header: rec.header, profile: profile(rec), errMsg: errMsg };
+    res[key] = path;
+    settle(rec, true, res);
+  },
+  // file system manager
+  defineConst: function (target, name, v) { target[name] = function () { return v; }; },
+  defineCallbackAPI: function (target, name, api) {
+    target[name] = function (opts) { enter(EV_CALL, newRec(name, opts), api, opts); };
+  },
+  okStat: function (id, errMsg, size, isDir, mode, atime, mtime) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    const stats = { size: size, mode: mode, lastAccessedTime: atime, lastModifiedTime: mtime,
+      isFile: function () { return !isDir; }, isDirectory: function () { return isDir; } };
+    settle(rec, true, { stats: stats, errMsg: errMsg });
+  },
+  readFile: function (id, path, start, end, enc, errMsg) {
+    const rec = recs.get(id), blob = files.get(path) || new Blob([]);
+    blob.slice(start, end).arrayBuffer().then(function (ab) {
+      if (!rec || rec.done) return;
+      settle(rec, true, { data: enc === "" ? ab : bytesToString(new Uint8Array(ab), enc), errMsg: errMsg });
+    }, function (e) { if (rec && !rec.done) settle(rec, false, { errMsg: rec.api + ":fail " + String(e) }); });
+  },
+  // prepareData turns o.data into bytes (a string in encoding enc, an ArrayBuffer or a
+  // view) held by task id; it returns their size, or -1 when data has another type.
+  prepareData: function (id, o, enc) {
+    const rec = recs.get(id), d = field(o, "data");
+    let b;
+    if (typeof d === "string") b = new Blob([stringToBytes(d, enc)]);
+    else if (d instanceof ArrayBuffer || ArrayBuffer.isView(d)) b = new Blob([d]);
+    else return -1;
+    rec.blob = b;
+    return b.size;
+  },
+  commitData: function (id, path, append) {
+    const rec = recs.get(id);
+    const old = files.get(path);
+    files.set(path, append && old ? new Blob([old, rec.blob]) : rec.blob);
+  },
+  // file bytes
+  fileSize: function (path) { const b = files.get(path); return b ? b.size : -1; },
+  putFile: function (path, data) { files.set(path, data instanceof Blob ? data : new Blob([data])); return files.get(path).size; },
+  dropFile: function (path) { files.delete(path); },
+  moveFile: function (src, dst) { const b = files.get(src); files.delete(src); if (b) files.set(dst, b); },
+  copyFile: function (src, dst) { const b = files.get(src); if (b) files.set(dst, b); },
   setTimer: setTimer,
   clearTimer: clearTimer,
   // settlement
@@ -459,5 +663,5 @@ return {
     if (rec) settle(rec, true, res);
   },
   warn: function (msg) { console.warn(msg); },
-  stats: function () { return { tasks: recs.size, timers: timers.size, sockets: socks.size }; },
+  stats: function () { return { tasks: recs.size, timers: timers.size, sockets: socks.size, files: files.size }; },
 };

@@ -231,10 +231,10 @@ func (g *Glue) OKWith(id int, res map[string]any) { g.v.Call("okWith", id, res) 
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 
-// Stats returns the glue's live task records, timers and sockets.
-func (g *Glue) Stats() (tasks, timers, sockets int) {
+// Stats returns the glue's live task records, timers, sockets and stored files.
+func (g *Glue) Stats() (tasks, timers, sockets, files int) {
 	s := g.v.Call("stats")
-	return s.Get("tasks").Int(), s.Get("timers").Int(), s.Get("sockets").Int()
+	return s.Get("tasks").Int(), s.Get("timers").Int(), s.Get("sockets").Int(), s.Get("files").Int()
 }
 
 func strs(ss []string) []any {
@@ -309,3 +309,90 @@ func (g *Glue) SocketClose(id, code int, reason string) error {
 
 // SocketLive reports whether socket id is connecting or open.
 func (g *Glue) SocketLive(id int) bool { return g.v.Call("sockLive", id).Bool() }
+
+// TransferFields are the options of uploadFile/downloadFile, read in one call.
+type TransferFields struct {
+	URLType, URL, HeaderType, Timeout string
+	FilePathType, FilePath, NameType  string
+	Name, FormDataType                string
+	Parsed                            URLInfo
+	ParsedOK                          bool
+}
+
+// ReadTransfer reads uploadFile/downloadFile options in one JS call.
+func (g *Glue) ReadTransfer(o js.Value) TransferFields {
+	f := strings.Split(g.v.Call("readTransfer", o).String(), "\x00")
+	if len(f) != 14 {
+		panic("jsbridge: readTransfer returned " + strconv.Itoa(len(f)) + " fields")
+	}
+	return TransferFields{URLType: f[0], URL: f[1], HeaderType: f[2], Timeout: f[3], FilePathType: f[4], FilePath: f[5],
+		NameType: f[6], Name: f[7], FormDataType: f[8],
+		Parsed:   URLInfo{Scheme: f[9], Host: f[10], Port: f[11], Userinfo: f[12] == "1", PathOrQuery: f[13] == "1"},
+		ParsedOK: f[9] != ""}
+}
+
+// Upload starts the multipart upload of task id: the file at path (its bytes are in
+// the glue) as field name, after the formData fields of o; headers flattened pairs.
+func (g *Glue) Upload(id int, url string, headers []string, name, path string, o js.Value, timeoutMS float64) {
+	g.v.Call("upload", id, url, strs(headers), name, path, o, timeoutMS)
+}
+
+// Download starts the streamed download of task id, failing past capBytes.
+func (g *Glue) Download(id int, url string, headers []string, timeoutMS float64, capBytes int64) {
+	g.v.Call("download", id, url, strs(headers), timeoutMS, float64(capBytes))
+}
+
+// TaskSize is the size of a finished download's body.
+func (g *Glue) TaskSize(id int) int64 { return int64(g.v.Call("taskSize", id).Float()) }
+
+// OKUpload settles an upload with the response body as a string.
+func (g *Glue) OKUpload(id int, errMsg string) { g.v.Call("okUpload", id, errMsg) }
+
+// OKDownload stores a finished download at path and settles it with {key: path, …}.
+func (g *Glue) OKDownload(id int, key, path, errMsg string) {
+	g.v.Call("okDownload", id, key, path, errMsg)
+}
+
+// DropFile forgets the bytes at path.
+func (g *Glue) DropFile(path string) { g.v.Call("dropFile", path) }
+
+// MoveFile moves the bytes at src to dst.
+func (g *Glue) MoveFile(src, dst string) { g.v.Call("moveFile", src, dst) }
+
+// CopyFile shares the bytes at src with dst (Blobs are immutable).
+func (g *Glue) CopyFile(src, dst string) { g.v.Call("copyFile", src, dst) }
+
+// DefineCallbackAPI sets target[name] to a callback-only function that sends
+// EvCall(api, options) (FileSystemManager methods, spec §1.3).
+func (g *Glue) DefineCallbackAPI(target js.Value, name string, api int) {
+	g.v.Call("defineCallbackAPI", target, name, api)
+}
+
+// DefineConst sets target[name] to a function that always returns v
+// (wx.getFileSystemManager).
+func (g *Glue) DefineConst(target js.Value, name string, v js.Value) {
+	g.v.Call("defineConst", target, name, v)
+}
+
+// ReadFile settles task id with bytes [start, end) of the file at path, as an
+// ArrayBuffer (enc "") or a string in encoding enc.
+func (g *Glue) ReadFile(id int, path string, start, end int64, enc, errMsg string) {
+	g.v.Call("readFile", id, path, float64(start), float64(end), enc, errMsg)
+}
+
+// PrepareData converts o.data to bytes for task id; -1 when data is neither a string nor
+// an ArrayBuffer (view).
+func (g *Glue) PrepareData(id int, o js.Value, enc string) (size int64, err error) {
+	err = Try(func() { size = int64(g.v.Call("prepareData", id, o, enc).Float()) })
+	return
+}
+
+// CommitData stores task id's prepared bytes at path (appended when append is set).
+func (g *Glue) CommitData(id int, path string, appendMode bool) {
+	g.v.Call("commitData", id, path, appendMode)
+}
+
+// OKStat settles a stat call with a Stats object (isFile/isDirectory are functions).
+func (g *Glue) OKStat(id int, errMsg string, size int64, isDir bool, mode int, atime, mtime int64) {
+	g.v.Call("okStat", id, errMsg, float64(size), isDir, mode, float64(atime), float64(mtime))
+}

@@ -28,7 +28,13 @@ type Config struct {
 	RelayToken          string
 	QueueExcess         bool
 	BackgroundKeepAlive bool
+	// MaxDownload is the downloadFile size cap (spec §5.2: 200 MB). Tests may lower it
+	// with the wxsim-only field maxDownloadSize; it can never be raised.
+	MaxDownload int64
 }
+
+// MaxDownloadBytes is WeChat's downloadFile limit (spec §5.2), 200 MB.
+const MaxDownloadBytes = 200 << 20
 
 // URLParser parses an absolute URL into the parts the policy needs: the browser's URL
 // parser in js/wasm, sim/urlx natively. hasPathOrQuery reports a non-root path, query or
@@ -49,7 +55,7 @@ func (e *ConfigError) Error() string { return "wxsim config." + e.Field + " " + 
 var configFields = map[string]bool{
 	"appId": true, "appVersion": true, "sdkVersion": true, "domains": true, "urlCheck": true,
 	"networkTimeout": true, "relay": true, "relayToken": true, "queueExcess": true,
-	"backgroundKeepAlive": true, "wasm": true,
+	"backgroundKeepAlive": true, "wasm": true, "maxDownloadSize": true,
 }
 
 // domainLists maps config.domains keys to the api whose list they are (spec §3.2).
@@ -72,6 +78,7 @@ func DefaultConfig() Config {
 		DomainsRaw:     map[string][]string{},
 		NetworkTimeout: map[string]float64{},
 		QueueExcess:    true,
+		MaxDownload:    MaxDownloadBytes,
 	}
 }
 
@@ -118,6 +125,13 @@ func ParseConfig(raw map[string]any, parse URLParser) (Config, error) {
 		if u, _, perr := parse(c.Relay); perr != nil || (u.Scheme != "http" && u.Scheme != "https") {
 			return c, &ConfigError{"relay", "should be an http(s) URL, got " + strconv.Quote(c.Relay)}
 		}
+	}
+	if v, ok := raw["maxDownloadSize"]; ok && v != nil {
+		f, ok := v.(float64)
+		if !ok || f < 0 || f > MaxDownloadBytes || f != float64(int64(f)) {
+			return c, &ConfigError{"maxDownloadSize", "should be a whole number of bytes up to 209715200, got " + show(v)}
+		}
+		c.MaxDownload = int64(f)
 	}
 	if err := c.parseTimeouts(raw["networkTimeout"]); err != nil {
 		return c, err

@@ -30,6 +30,7 @@ var (
 	ErrInvalidMethod  = Reason{"invalid method", 1}                            // spec §4.2
 	ErrMethodBrowser  = Reason{"method not supported by browser transport", 1} // spec §4.2
 	ErrNetworkUnavail = Reason{"network unavailable", 600001}                  // spec §8.4
+	ErrExceedFileSize = Reason{"exceed max file size", 1}                      // spec §5.2
 )
 
 // NetworkError is a transport failure (DNS, refused, reset, TLS, CORS): errno 600001 (spec §4.7).
@@ -111,6 +112,8 @@ func (v Version) String() string {
 // as precise as the transport can tell). name and msg are the JS error's.
 func TransportError(name, msg string) Reason {
 	switch {
+	case name == "ExceedSize":
+		return ErrExceedFileSize
 	case name == "OpaqueRedirect":
 		return NetworkError("redirect:'manual' response is opaque to the browser transport (its status and Location cannot be read; the relay can)")
 	case name == "TypeError" && msg != "":

@@ -23,8 +23,11 @@ var banned = map[string]string{
 	"reflect":       "pulled by fmt/json; size",
 }
 
-// MaxGzipBytes is the size budget of wx.wasm after gzip -9 (issue 4: ≤ 0.8 MB).
-const MaxGzipBytes = 800_000
+// MaxGzipBytes is the size budget of wx.wasm after gzip -9. Issue 4 set 0.8 MB for the
+// request runtime, which measured 0.746 MB (0.778 MB with sockets). The file system
+// manager and transfers (issue 5) brought it to 0.850 MB; the budget keeps 50 KB of
+// room over that so a heavy dependency (fmt +171 KB, net/url +228 KB) still fails.
+const MaxGzipBytes = 900_000
 
 func wasmEnv() []string { return append(os.Environ(), "GOOS=js", "GOARCH=wasm") }
 

@@ -74,8 +74,8 @@ func (r *Runtime) request(id int, o js.Value) {
 		headers = append(headers, "content-type", sim.DefaultContentType)
 	}
 	tv, terr := strconv.ParseFloat(f.Timeout, 64)
-	r.reqs[id] = &request{
-		url: url, method: method, headers: headers, chunked: f.Chunked,
+	r.reqs[id] = &transfer{
+		api: api, url: url, method: method, headers: headers, chunked: f.Chunked,
 		responseType: orDefault(f.ResponseType, "text"),
 		dataType:     orDefault(f.DataTypeOpt, "json"),
 		manual:       f.Redirect == "manual",

@@ -16,6 +16,8 @@ const (
 	apiRequest = iota + 1
 	apiGetNetworkType
 	apiConnectSocket
+	apiUploadFile
+	apiDownloadFile
 )
 
 // Runtime is one installed wx.
@@ -26,21 +28,32 @@ type Runtime struct {
 	cfg    sim.Config
 	sched  *sim.Scheduler
 	socks  *sim.Sockets
-	reqs   map[int]*request
+	reqs   map[int]*transfer
+	fs     *sim.FS
 
 	headerWarned bool // the connectSocket header warning was shown
 }
 
-// request is what a started transfer needs after its call returned.
-type request struct {
-	url, method    string
-	headers        []string
-	chunked        bool
-	manual         bool
-	responseType   string
-	dataType       string
-	contentType    string // response content-type, set at EvDone
-	redirectedHost string
+// transfer is what a started request, upload or download needs after its call returned.
+// All three share the scheduler (queue, time-out, abort, interrupt, settle-once); only
+// the transport start and the success result differ.
+type transfer struct {
+	api         string
+	url         string
+	headers     []string
+	contentType string // response content-type, set at EvDone
+
+	// request
+	method, responseType, dataType string
+	chunked, manual                bool
+
+	// uploadFile
+	name, path string
+	opts       js.Value // formData is read by the glue when the upload starts
+
+	// downloadFile
+	filePath string // destination under USER_DATA_PATH, "" for a temp file
+	urlPath  string // for the temp file's extension
 }
 
 // wasmExports is the wasm instance's exports when the loader provided them (Serve): the
@@ -50,7 +63,7 @@ var wasmExports = js.Undefined()
 // Install creates the wx object on global from cfg (spec §2 fields, plain Go values as
 // from JSON; nil for defaults). It fails with a message naming the bad field.
 func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
-	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*request{}}
+	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*transfer{}, fs: sim.NewFS(time.Now)}
 	r.g = jsbridge.NewGlue(r.handle, wasmExports)
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
@@ -60,11 +73,14 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	r.apply(c)
 	wx := js.Global().Get("Object").New()
 	r.g.DefineTaskAPI(wx, "request", apiRequest, "HeadersReceived", "ChunkReceived")
+	r.g.DefineTaskAPI(wx, "uploadFile", apiUploadFile, "ProgressUpdate", "HeadersReceived")
+	r.g.DefineTaskAPI(wx, "downloadFile", apiDownloadFile, "ProgressUpdate", "HeadersReceived")
 	r.g.DefineAsyncAPI(wx, "getNetworkType", apiGetNetworkType)
 	r.g.DefineSocketAPI(wx, apiConnectSocket)
 	r.g.DefineListeners(wx, "AppHide")
 	r.g.DefineListeners(wx, "AppShow")
 	r.g.DefineListeners(wx, "Error")
+	r.defineFiles(wx)
 	wx.Set("env", map[string]any{"USER_DATA_PATH": "http://usr"})
 	r.wx = wx
 	global.Set("wx", wx)
@@ -107,11 +123,14 @@ func (r *Runtime) Show() {
 	r.g.Emit("AppShow", map[string]any{"path": "", "query": map[string]any{}, "scene": 1001})
 }
 
-// Relaunch fails every unfinished task "interrupted", closes sockets the same way and
-// clears app listeners.
+// Relaunch fails every unfinished task "interrupted", closes sockets the same way,
+// drops temp files (spec §7.4) and clears app listeners.
 func (r *Runtime) Relaunch() {
 	r.do(r.sched.Relaunch())
 	r.doSockets(r.socks.Interrupt())
+	for _, p := range r.fs.ClearTemp() {
+		r.g.DropFile(p)
+	}
 	r.g.ClearListeners()
 }
 
@@ -125,10 +144,10 @@ func (r *Runtime) Stop() {
 // Stats reports task counts and live js.Funcs (wxsim.stats()).
 func (r *Runtime) Stats() map[string]any {
 	running, queued := r.sched.Stats()
-	jsTasks, timers, jsSockets := r.g.Stats()
+	jsTasks, timers, jsSockets, jsFiles := r.g.Stats()
 	return map[string]any{
 		"running": running, "queued": queued, "liveCallbacks": jsbridge.LiveFuncs(),
-		"tasks": r.sched.Live(), "jsTasks": jsTasks, "timers": timers, "sockets": r.socks.Live(), "jsSockets": jsSockets,
+		"tasks": r.sched.Live(), "jsTasks": jsTasks, "timers": timers, "sockets": r.socks.Live(), "jsSockets": jsSockets, "files": jsFiles,
 	}
 }
 
@@ -141,6 +160,12 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) {
 			r.request(id, b)
 		case apiConnectSocket:
 			r.connectSocket(id, b)
+		case apiUploadFile:
+			r.uploadFile(id, b)
+		case apiDownloadFile:
+			r.downloadFile(id, b)
+		default:
+			r.fileCall(id, a.Int(), b)
 		case apiGetNetworkType:
 			r.g.OKWith(id, map[string]any{"networkType": "wifi", "signalStrength": 0, "hasSystemProxy": false, "errMsg": sim.OK(sim.APIGetNetworkType)})
 		}
@@ -180,8 +205,7 @@ func (r *Runtime) do(effs []sim.Effect) {
 		id := int(e.ID)
 		switch e.Kind {
 		case sim.Start:
-			q := r.reqs[id]
-			r.g.Fetch(id, q.url, q.method, q.headers, q.chunked, q.manual, ms(e.After))
+			r.start(id, r.reqs[id], ms(e.After))
 		case sim.Cancel:
 			r.g.Cancel(id)
 		case sim.Settle:
@@ -191,8 +215,7 @@ func (r *Runtime) do(effs []sim.Effect) {
 				r.fail(id, e.Fail)
 				continue
 			}
-			p := sim.PlanDecode(q.responseType, q.dataType, q.contentType)
-			r.g.OK(id, sim.OK(sim.APIRequest), p.Raw, p.Charset, p.ParseJSON)
+			r.succeed(id, q)
 		case sim.ArmTimer:
 			r.g.SetTimer(id, ms(e.After))
 		case sim.DisarmTimer:

@@ -1,0 +1,214 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"wxsim/tests/fixture"
+)
+
+const filesCfg = `{domains: {request: ['https://api.example.test'], uploadFile: ['https://api.example.test'], downloadFile: ['https://api.example.test']}}`
+
+// filesJS are page helpers: download(opts) records progress and the result; sha(path)
+// reads a file through the file system manager and hashes it; write(path, n) writes n
+// deterministic bytes (byte i = (i*31) % 251, the fixture's pattern) and returns their sha.
+const filesJS = `
+window.fsm = wx.getFileSystemManager();
+window.pcall = (fn, o) => new Promise((res) => fn(Object.assign({}, o, {success: (r) => res(T.plain(r)), fail: (r) => res(T.plain(r))})));
+window.transfer = (api, o, onTask) => new Promise((res) => {
+  const prog = [], order = [];
+  const t = wx[api](Object.assign({}, o, {
+    success: (r) => { order.push('success'); res({ok: true, res: T.plain(r), prog, order}); },
+    fail: (r) => { order.push('fail'); res({ok: false, res: T.plain(r), prog, order}); },
+  }));
+  t.onProgressUpdate((p) => { prog.push([p.progress, p.totalBytesWritten ?? p.totalBytesSent, p.totalBytesExpectedToWrite ?? p.totalBytesExpectedToSend]); order.push('progress'); });
+  if (onTask) onTask(t, prog);
+});
+window.sha = async (path) => { const r = await pcall(fsm.readFile, {filePath: path}); return r.data && r.data.ab ? T.sha256(new Uint8Array(r.data.ab)) : r.errMsg; };
+window.pattern = (n) => { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = (i * 31) % 251; return b; };
+window.write = async (path, n) => { const b = pattern(n); const r = await pcall(fsm.writeFile, {filePath: path, data: b.buffer}); if (r.errMsg !== 'writeFile:ok') throw new Error(r.errMsg); return T.sha256(b); };
+true`
+
+type transferResult struct {
+	OK    bool           `json:"ok"`
+	Res   map[string]any `json:"res"`
+	Prog  [][]float64    `json:"prog"`
+	Order []string       `json:"order"`
+}
+
+func filesPage(t *testing.T, cfg string) *Page {
+	p := newPage(t, cfg)
+	p.Eval(filesJS, nil)
+	return p
+}
+
+// checkProgress asserts spec §5.3: monotonic, ends at 100, all before success.
+func checkProgress(t *testing.T, r transferResult) {
+	t.Helper()
+	require.NotEmpty(t, r.Prog)
+	for i := 1; i < len(r.Prog); i++ {
+		assert.GreaterOrEqual(t, r.Prog[i][0], r.Prog[i-1][0], "progress is monotonic")
+		assert.GreaterOrEqual(t, r.Prog[i][1], r.Prog[i-1][1], "bytes are monotonic")
+	}
+	assert.Equal(t, 100.0, r.Prog[len(r.Prog)-1][0], "the last progress event is 100")
+	assert.Equal(t, "success", r.Order[len(r.Order)-1], "progress comes before success")
+}
+
+// spec §5.2: downloads are byte-exact with and without content-length; any status is a
+// success; progress per §5.3.
+func TestDownloadFile(t *testing.T) {
+	p := filesPage(t, filesCfg)
+	for _, c := range []struct {
+		size int
+		cl   string
+	}{{0, "1"}, {1, "1"}, {1 << 20, "1"}, {1 << 20, "0"}, {50 << 20, "1"}, {3 << 20, "0"}} {
+		t.Run(fmt.Sprintf("%d bytes cl=%s", c.size, c.cl), func(t *testing.T) {
+			var r transferResult
+			p.Eval(fmt.Sprintf(`transfer('downloadFile', {url: '%s/file?size=%d&cl=%s'})`, api, c.size, c.cl), &r)
+			require.True(t, r.OK, "%v", r.Res)
+			assert.Equal(t, "downloadFile:ok", r.Res["errMsg"])
+			assert.Equal(t, 200.0, r.Res["statusCode"])
+			path, _ := r.Res["tempFilePath"].(string)
+			require.True(t, strings.HasPrefix(path, "http://tmp/"), path)
+			var sum string
+			p.Eval(`sha('`+path+`')`, &sum)
+			assert.Equal(t, fixture.FileSHA256(c.size, 0), sum, "byte-exact")
+			checkProgress(t, r)
+			if c.cl == "0" {
+				for _, ev := range r.Prog[:len(r.Prog)-1] {
+					assert.Equal(t, []float64{0, ev[1], 0}, ev, "no length: expected 0 and progress 0 until done")
+				}
+			} else {
+				assert.Equal(t, float64(c.size), r.Prog[len(r.Prog)-1][2])
+			}
+		})
+	}
+	t.Run("404 body is saved", func(t *testing.T) {
+		var r transferResult
+		p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=10&status=404'})`, &r)
+		require.True(t, r.OK, "%v", r.Res)
+		assert.Equal(t, 404.0, r.Res["statusCode"])
+		var sum string
+		p.Eval(`sha('`+r.Res["tempFilePath"].(string)+`')`, &sum)
+		assert.Equal(t, fixture.FileSHA256(10, 0), sum)
+	})
+	t.Run("extension from URL or content-type", func(t *testing.T) {
+		var a, b transferResult
+		p.Eval(`transfer('downloadFile', {url: '`+api+`/file/photo.jpg?size=3'})`, &a)
+		p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=3&type=image/png'})`, &b)
+		assert.True(t, strings.HasSuffix(a.Res["tempFilePath"].(string), ".jpg"), "%v", a.Res)
+		assert.True(t, strings.HasSuffix(b.Res["tempFilePath"].(string), ".png"), "%v", b.Res)
+	})
+	t.Run("filePath under USER_DATA_PATH", func(t *testing.T) {
+		var r transferResult
+		p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=1000', filePath: 'http://usr/dl.bin'})`, &r)
+		require.True(t, r.OK, "%v", r.Res)
+		assert.Equal(t, "http://usr/dl.bin", r.Res["filePath"])
+		assert.NotContains(t, r.Res, "tempFilePath")
+		var sum string
+		p.Eval(`sha('http://usr/dl.bin')`, &sum)
+		assert.Equal(t, fixture.FileSHA256(1000, 0), sum)
+		p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=10', filePath: 'http://tmp/x.bin'})`, &r)
+		assert.False(t, r.OK)
+		assert.Contains(t, r.Res["errMsg"], "downloadFile:fail permission denied")
+	})
+}
+
+// spec §5.2: the size cap fails as soon as it is known and keeps no file; abort too.
+func TestDownloadLimitsAndAbort(t *testing.T) {
+	p := filesPage(t, `{domains: {downloadFile: ['https://api.example.test']}, maxDownloadSize: 100000}`)
+	files := func() float64 { return p.Stats()["files"] }
+	before := files()
+	for _, cl := range []string{"1", "0"} {
+		var r transferResult
+		p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=100001&cl=`+cl+`'})`, &r)
+		assert.False(t, r.OK)
+		assert.Equal(t, "downloadFile:fail exceed max file size", r.Res["errMsg"], "cl=%s", cl)
+	}
+	var edge transferResult
+	p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=100000&cl=0'})`, &edge)
+	assert.True(t, edge.OK, "exactly at the cap is fine: %v", edge.Res)
+	assert.Equal(t, before+1, files(), "only the file at the cap was kept")
+
+	real := filesPage(t, `{domains: {downloadFile: ['https://api.example.test']}}`)
+	var r transferResult
+	real.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=209715201'})`, &r)
+	assert.Equal(t, "downloadFile:fail exceed max file size", r.Res["errMsg"], "the real 200 MB cap, from content-length")
+
+	var ab transferResult
+	before = files()
+	p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=90000&slowKBps=64'}, (t, prog) => {
+		const tick = () => prog.length > 1 ? t.abort() : setTimeout(tick, 5); tick(); })`, &ab)
+	assert.Equal(t, "downloadFile:fail abort", ab.Res["errMsg"])
+	assert.Equal(t, before, files(), "an aborted download keeps no file")
+}
+
+type uploadReply struct {
+	Fields     map[string]string `json:"fields"`
+	FieldOrder []string          `json:"fieldOrder"`
+	Files      []struct {
+		Field, Filename, ContentType, SHA256 string
+		Size                                 int
+	} `json:"files"`
+	BoundaryOK bool `json:"boundaryOK"`
+}
+
+// spec §5.1: uploads arrive byte-exact with their fields, names and a sound boundary.
+func TestUploadFile(t *testing.T) {
+	p := filesPage(t, filesCfg)
+	for _, n := range []int{0, 1, 1 << 20, 20 << 20} {
+		t.Run(fmt.Sprintf("%d bytes", n), func(t *testing.T) {
+			var out struct {
+				Sum string         `json:"sum"`
+				R   transferResult `json:"r"`
+			}
+			p.Eval(fmt.Sprintf(`(async () => { const sum = await write('http://usr/up%d.bin', %d);
+				const r = await transfer('uploadFile', {url: '%s/upload', filePath: 'http://usr/up%[1]d.bin', name: 'file',
+					formData: {a: '1', b: '中', n: 5}, header: {'Content-Type': 'application/json', 'X-Up': 'y'}});
+				return {sum, r}; })()`, n, n, api), &out)
+			require.True(t, out.R.OK, "%v", out.R.Res)
+			data, ok := out.R.Res["data"].(string)
+			require.True(t, ok, "data is always a string (spec §5.1): %T", out.R.Res["data"])
+			var rep uploadReply
+			require.NoError(t, json.Unmarshal([]byte(data), &rep))
+			assert.True(t, rep.BoundaryOK, "a user content-type does not break the boundary")
+			assert.Equal(t, map[string]string{"a": "1", "b": "中", "n": "5"}, rep.Fields)
+			assert.Equal(t, []string{"a", "b", "n", "file"}, rep.FieldOrder, "fields first, then the file")
+			require.Len(t, rep.Files, 1)
+			assert.Equal(t, "file", rep.Files[0].Field)
+			assert.Equal(t, fmt.Sprintf("up%d.bin", n), rep.Files[0].Filename)
+			assert.Equal(t, out.Sum, rep.Files[0].SHA256, "byte-exact")
+			assert.Equal(t, n, rep.Files[0].Size)
+			checkProgress(t, out.R)
+		})
+	}
+	t.Run("raw response stays a string (spec §10)", func(t *testing.T) {
+		var r transferResult
+		p.Eval(`(async () => { await write('http://usr/raw.bin', 3); return transfer('uploadFile', {url: '`+api+`/upload?respond=raw', filePath: 'http://usr/raw.bin', name: 'f'}); })()`, &r)
+		assert.Equal(t, `{"ok":1}`, r.Res["data"])
+	})
+	t.Run("missing file names the path", func(t *testing.T) {
+		var r transferResult
+		p.Eval(`transfer('uploadFile', {url: '`+api+`/upload', filePath: 'http://usr/nope.bin', name: 'f'})`, &r)
+		assert.False(t, r.OK)
+		assert.Equal(t, "uploadFile:fail file not found, open http://usr/nope.bin", r.Res["errMsg"])
+	})
+	t.Run("abort mid-upload drops the connection", func(t *testing.T) {
+		before := fx.TransferStats().UploadsAborted
+		var r transferResult
+		p.Eval(`(async () => { await write('http://usr/big.bin', 8 << 20);
+			return transfer('uploadFile', {url: '`+api+`/upload?slowKBps=512', filePath: 'http://usr/big.bin', name: 'f'},
+				(t, prog) => { const tick = () => prog.length > 0 ? t.abort() : setTimeout(tick, 5); tick(); }); })()`, &r)
+		assert.Equal(t, "uploadFile:fail abort", r.Res["errMsg"])
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		require.NoError(t, fx.WaitTransfers(ctx, func(s fixture.TransferStats) bool { return s.UploadsAborted > before }))
+	})
+}
