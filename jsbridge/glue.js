@@ -21,7 +21,8 @@ const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b) {
   return r === 1;
 } : func;
 const EV_CALL = 1, EV_ABORT = 2, EV_TIMER = 3, EV_REDIRECT = 4, EV_DONE = 5, EV_ERROR = 6;
-const EV_SOPEN = 7, EV_SCLOSED = 8, EV_SCLOSE = 9, EV_SSEND = 10, EV_SERROR = 11;
+const EV_SOPEN = 7, EV_SCLOSED = 8, EV_SCLOSE = 9, EV_SSEND = 10, EV_SERROR = 11, EV_LOADED = 12;
+const EV_SYNC = 13;
 const BODY_RAW = 1, BODY_JSON = 2, BODY_FORM = 3;
 const PROFILE_KEYS = ["redirectStart", "redirectEnd", "fetchStart", "domainLookupStart",
   "domainLookupEnd", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
@@ -253,7 +254,35 @@ function sockEnd(s) {
   }
 }
 // ---- file bytes: canonical path → Blob (package sim keeps the metadata and decides).
+// Saved (http://store) and user (http://usr) files persist in IndexedDB, one database per
+// appId: a record "#index" holds Go's metadata snapshot, one record per path its Blob.
 const files = new Map();
+const dirty = new Set(); // persistent paths changed since the last persist
+function persistent(path) { return path.startsWith("http://usr/") || path.startsWith("http://store/"); }
+function setFile(path, blob) { files.set(path, blob); if (persistent(path)) dirty.add(path); }
+function delFile(path) { files.delete(path); if (persistent(path)) dirty.add(path); }
+let dbName = "", dbPromise = null, dbWarned = false;
+function openDB() {
+  if (!dbPromise) {
+    dbPromise = new Promise(function (resolve, reject) {
+      if (typeof indexedDB === "undefined") { reject(new Error("IndexedDB is not available")); return; }
+      const req = indexedDB.open(dbName, 1);
+      req.onupgradeneeded = function () { req.result.createObjectStore("files", { keyPath: "path" }); };
+      req.onsuccess = function () {
+        const db = req.result;
+        // another tab deleting or upgrading the database must not wait for this one
+        db.onversionchange = function () { db.close(); dbPromise = null; };
+        resolve(db);
+      };
+      req.onerror = function () { reject(req.error); };
+      req.onblocked = function () { reject(new Error("IndexedDB is blocked by another tab")); };
+    });
+  }
+  return dbPromise;
+}
+function noDB(e) {
+  if (!dbWarned) { dbWarned = true; console.warn("wxsim: saved and user files will not survive a reload: " + e); }
+}
 
 // byte/string conversions of the file system manager's encodings (node's semantics; the
 // canonical names come from sim.Encoding.String).
@@ -281,6 +310,13 @@ function stringToBytes(s, enc) {
     case "base64": { const t = atob(s.replace(/[^A-Za-z0-9+/]/g, "").replace(/^(.*?)(.{2,3})?$/, function (m) { return m + "===".slice((m.length + 3) % 4); })); return stringToBytes(t, "latin1"); }
   }
   return new TextEncoder().encode(s);
+}
+
+// pendingData holds the bytes of a …Sync write between prepareData and commitData.
+const pendingData = { blob: null };
+function makeStats(size, isDir, mode, atime, mtime) {
+  return { size: size, mode: mode, lastAccessedTime: atime, lastModifiedTime: mtime,
+    isFile: function () { return !isDir; }, isDirectory: function () { return isDir; } };
 }
 
 // ---- uploadFile: XMLHttpRequest (fetch cannot report upload progress), multipart built
@@ -583,13 +619,13 @@ return {
     const rec = recs.get(id);
     if (rec) settle(rec, true, { data: rec.text, statusCode: rec.status, header: rec.header, errMsg: errMsg });
   },
-  okDownload: function (id, key, path, errMsg) {
+  okDownload: function (id, key, path, errMsg, entries) {
     const rec = recs.get(id);
     if (!rec) return;
-    files.set(path, rec.blob);
+    setFile(path, rec.blob);
     const res = { statusCode: rec.status, header: rec.header, profile: profile(rec), errMsg: errMsg };
     res[key] = path;
-    settle(rec, true, res);
+    if (entries) this.persist(id, entries, res); else settle(rec, true, res);
   },
   // file system manager
   defineConst: function (target, name, v) { target[name] = function () { return v; }; },
@@ -598,10 +634,21 @@ return {
   },
   okStat: function (id, errMsg, size, isDir, mode, atime, mtime) {
     const rec = recs.get(id);
-    if (!rec) return;
-    const stats = { size: size, mode: mode, lastAccessedTime: atime, lastModifiedTime: mtime,
-      isFile: function () { return !isDir; }, isDirectory: function () { return isDir; } };
-    settle(rec, true, { stats: stats, errMsg: errMsg });
+    if (rec) settle(rec, true, { stats: makeStats(size, isDir, mode, atime, mtime), errMsg: errMsg });
+  },
+  // defineSyncAPI sets target[name] to a synchronous method: Go answers in slot.r with
+  // {v: value}, {stat: [...]} or {e: errMsg}; an error is thrown as an Error (spec §1.3).
+  defineSyncAPI: function (target, name, api) {
+    target[name] = function () {
+      slot.r = undefined;
+      try { dispatch(EV_SYNC, api, Array.prototype.slice.call(arguments)); } catch (e) { console.error("wxsim: runtime error:", e); }
+      const r = slot.r;
+      slot.r = undefined;
+      if (!r) throw new Error(name + ":fail internal error (see console)");
+      if (r.e !== undefined) throw new Error(r.e);
+      if (r.stat) return makeStats.apply(null, r.stat);
+      return r.v;
+    };
   },
   readFile: function (id, path, start, end, enc, errMsg) {
     const rec = recs.get(id), blob = files.get(path) || new Blob([]);
@@ -613,7 +660,7 @@ return {
   // prepareData turns o.data into bytes (a string in encoding enc, an ArrayBuffer or a
   // view) held by task id; it returns their size, or -1 when data has another type.
   prepareData: function (id, o, enc) {
-    const rec = recs.get(id), d = field(o, "data");
+    const rec = recs.get(id) || pendingData, d = field(o, "data");
     let b;
     if (typeof d === "string") b = new Blob([stringToBytes(d, enc)]);
     else if (d instanceof ArrayBuffer || ArrayBuffer.isView(d)) b = new Blob([d]);
@@ -622,16 +669,53 @@ return {
     return b.size;
   },
   commitData: function (id, path, append) {
-    const rec = recs.get(id);
+    const rec = recs.get(id) || pendingData;
     const old = files.get(path);
-    files.set(path, append && old ? new Blob([old, rec.blob]) : rec.blob);
+    setFile(path, append && old ? new Blob([old, rec.blob]) : rec.blob);
   },
   // file bytes
   fileSize: function (path) { const b = files.get(path); return b ? b.size : -1; },
-  putFile: function (path, data) { files.set(path, data instanceof Blob ? data : new Blob([data])); return files.get(path).size; },
-  dropFile: function (path) { files.delete(path); },
-  moveFile: function (src, dst) { const b = files.get(src); files.delete(src); if (b) files.set(dst, b); },
-  copyFile: function (src, dst) { const b = files.get(src); if (b) files.set(dst, b); },
+  dropFile: function (path) { delFile(path); },
+  moveFile: function (src, dst) { const b = files.get(src); delFile(src); if (b) setFile(dst, b); },
+  copyFile: function (src, dst) { const b = files.get(src); if (b) setFile(dst, b); },
+  // load reads the persisted files of appId: Blobs into the map, then EV_LOADED(index)
+  // to Go. The promise resolves "" either way (no IndexedDB: nothing persists, a warning).
+  load: function (appId) {
+    dbName = "wxsim:" + appId; dbPromise = null;
+    return openDB().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        const req = db.transaction(["files"], "readonly").objectStore("files").getAll();
+        req.onsuccess = function () { resolve(req.result); };
+        req.onerror = function () { reject(req.error); };
+      });
+    }).then(function (records) {
+      let index = [];
+      for (const k of Array.from(files.keys())) if (persistent(k)) files.delete(k);
+      for (const r of records) {
+        if (r.path === "#index") index = r.entries;
+        else if (r.blob) files.set(r.path, r.blob);
+      }
+      dirty.clear();
+      dispatch(EV_LOADED, 0, index);
+      return "";
+    }, function (e) { noDB(e); return ""; });
+  },
+  // persist writes Go's metadata snapshot and the changed Blobs in one transaction, then
+  // settles task id with res: success means the change is durable.
+  persist: function (id, entries, res) {
+    const rec = recs.get(id);
+    const paths = Array.from(dirty);
+    dirty.clear();
+    openDB().then(function (db) {
+      const tx = db.transaction(["files"], "readwrite"), st = tx.objectStore("files");
+      st.put({ path: "#index", entries: entries });
+      for (const p of paths) { const b = files.get(p); if (b) st.put({ path: p, blob: b }); else st.delete(p); }
+      tx.oncomplete = function () { if (rec) settle(rec, true, res); };
+      tx.onerror = tx.onabort = function () {
+        if (rec) settle(rec, false, { errMsg: rec.api + ":fail could not store the file: " + String(tx.error), errno: 1 });
+      };
+    }, function (e) { noDB(e); if (rec) settle(rec, true, res); });
+  },
   setTimer: setTimer,
   clearTimer: clearTimer,
   // settlement

@@ -348,9 +348,14 @@ func (g *Glue) TaskSize(id int) int64 { return int64(g.v.Call("taskSize", id).Fl
 // OKUpload settles an upload with the response body as a string.
 func (g *Glue) OKUpload(id int, errMsg string) { g.v.Call("okUpload", id, errMsg) }
 
-// OKDownload stores a finished download at path and settles it with {key: path, …}.
-func (g *Glue) OKDownload(id int, key, path, errMsg string) {
-	g.v.Call("okDownload", id, key, path, errMsg)
+// OKDownload stores a finished download at path and settles it with {key: path, …};
+// with entries (a metadata snapshot) it persists first, like Persist.
+func (g *Glue) OKDownload(id int, key, path, errMsg string, entries []any) {
+	if entries == nil {
+		g.v.Call("okDownload", id, key, path, errMsg)
+		return
+	}
+	g.v.Call("okDownload", id, key, path, errMsg, entries)
 }
 
 // DropFile forgets the bytes at path.
@@ -395,4 +400,41 @@ func (g *Glue) CommitData(id int, path string, appendMode bool) {
 // OKStat settles a stat call with a Stats object (isFile/isDirectory are functions).
 func (g *Glue) OKStat(id int, errMsg string, size int64, isDir bool, mode int, atime, mtime int64) {
 	g.v.Call("okStat", id, errMsg, float64(size), isDir, mode, float64(atime), float64(mtime))
+}
+
+// EvLoaded carries the persisted metadata snapshot (a) after Load.
+const EvLoaded = 12
+
+// Load reads the persisted files of appId from IndexedDB; Go hears EvLoaded with the
+// metadata snapshot. The returned promise resolves with "" when done.
+func (g *Glue) Load(appID string) js.Value { return g.v.Call("load", appID) }
+
+// Persist stores entries (Go's metadata snapshot) and the changed file bytes in one
+// IndexedDB transaction, then settles task id with res.
+func (g *Glue) Persist(id int, entries []any, res map[string]any) {
+	g.v.Call("persist", id, entries, res)
+}
+
+// EvSync is a …Sync call: id is the api number, a the arguments array. The handler
+// answers with SyncResult before returning.
+const EvSync = 13
+
+// SyncResult answers the …Sync call in progress: its return value, or (errMsg != "")
+// the message of the Error it throws.
+func (g *Glue) SyncResult(v any, errMsg string) {
+	if errMsg != "" {
+		g.slot.Set("r", map[string]any{"e": errMsg})
+		return
+	}
+	g.slot.Set("r", map[string]any{"v": v})
+}
+
+// SyncStat answers the …Sync call in progress with a Stats object.
+func (g *Glue) SyncStat(size int64, isDir bool, mode int, atime, mtime int64) {
+	g.slot.Set("r", map[string]any{"stat": []any{float64(size), isDir, mode, float64(atime), float64(mtime)}})
+}
+
+// DefineSyncAPI sets target[name] to a synchronous method answered through EvSync.
+func (g *Glue) DefineSyncAPI(target js.Value, name string, api int) {
+	g.v.Call("defineSyncAPI", target, name, api)
 }

@@ -62,9 +62,10 @@
         var wasmURL = config && config.wasm ? String(config.wasm) : new URL("wx.wasm", base).href;
         if (!booting) booting = boot(wasmURL).then(function (c) { ctl = c; return c; });
         return booting.then(function (c) {
-          var err = c("start", config);
-          if (err) throw new Error(err);
-          return global.wx;
+          return Promise.resolve(c("start", config)).then(function (err) {
+            if (err) throw new Error(err);
+            return global.wx;
+          });
         });
       };
       var p = chain.then(run, run);

@@ -15,6 +15,9 @@ import (
 	"sort"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"wxsim/tests/browser"
@@ -25,12 +28,18 @@ func main() {
 	n := flag.Int("n", 500, "sequential small requests")
 	big := flag.Int("big", 150, "1 MiB responses")
 	starts := flag.Int("starts", 7, "cold starts measured per runtime")
+	flag.IntVar(&files.rounds, "rounds", 3, "rounds of each file transfer")
+	flag.IntVar(&files.down, "down", 100, "MiB per downloadFile")
+	flag.IntVar(&files.up, "up", 50, "MiB per uploadFile")
 	flag.Parse()
 	if err := run(*n, *big, *starts); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
+
+// files are the file transfer benchmark's settings (flags).
+var files struct{ rounds, down, up int }
 
 func run(n, big, starts int) error {
 	dist := "web/dist"
@@ -73,7 +82,12 @@ func run(n, big, starts int) error {
 	if err := chromedp.Run(tab, chromedp.Navigate(url)); err != nil {
 		return err
 	}
-	if err := browser.Eval(tab, `wxsim.start({domains: {request: [API], socket: ['wss://api.example.test']}}).then(() => true)`, nil); err != nil {
+	if err := browser.Eval(tab, `wxsim.start({domains: {request: [API], socket: ['wss://api.example.test'],
+		downloadFile: [API], uploadFile: [API]}}).then(() => true)`, nil); err != nil {
+		return err
+	}
+	var wasmStart float64
+	if err := browser.Eval(tab, `wasmMem()`, &wasmStart); err != nil {
 		return err
 	}
 	var lat struct{ WxMedian, RawMedian, WxP95, RawP95 float64 }
@@ -100,7 +114,115 @@ func run(n, big, starts int) error {
 	}
 	fmt.Printf("socket throughput, 64 KiB frames for 5 s each (8 in flight): SocketTask %.1f MB/s, WebSocket %.1f MB/s, ratio %.3f (target ≥ 0.9)\n",
 		stp.WxMBps, stp.RawMBps, stp.WxMBps/stp.RawMBps)
+	return runFiles(tab, wasmStart)
+}
+
+// runFiles measures wx.downloadFile and wx.uploadFile against fetch().blob() and an XHR
+// FormData POST, then the page's memory during one download of each kind.
+func runFiles(tab context.Context, wasmStart float64) error {
+	down, up := files.down<<20, files.up<<20
+	var dl struct{ WxMBps, RawMBps float64 }
+	if err := browser.Eval(tab, fmt.Sprintf(`B.download(%d, %d)`, files.rounds, down), &dl); err != nil {
+		return err
+	}
+	fmt.Printf("downloadFile, %d × %d MiB (wxsim.relaunch() after each to drop the temp file): wx %.1f MB/s, fetch().blob() %.1f MB/s, ratio %.3f (target ≥ 0.9)\n",
+		files.rounds, files.down, dl.WxMBps, dl.RawMBps, dl.WxMBps/dl.RawMBps)
+	var ul struct{ WxMBps, RawMBps float64 }
+	if err := browser.Eval(tab, fmt.Sprintf(`B.upload(%d, %d)`, files.rounds, up), &ul); err != nil {
+		return err
+	}
+	fmt.Printf("uploadFile, %d × %d MiB to /upload: wx %.1f MB/s, XHR FormData %.1f MB/s, ratio %.3f (target ≥ 0.9)\n",
+		files.rounds, files.up, ul.WxMBps, ul.RawMBps, ul.WxMBps/ul.RawMBps)
+
+	wx, err := downloadMemory(tab, false, down)
+	if err != nil {
+		return err
+	}
+	raw, err := downloadMemory(tab, true, down)
+	if err != nil {
+		return err
+	}
+	mib := func(b float64) float64 { return b / (1 << 20) }
+	fmt.Printf("page memory during one %d MiB download (CDP Runtime.getHeapUsage every %v, JS heap + ArrayBuffer backing stores, peak − baseline after GC): "+
+		"wx.downloadFile +%.1f MiB (heap +%.1f, buffers +%.1f; %d samples over %.0f ms), ratio to file %.3f (target < 2); fetch().blob() +%.1f MiB (%d samples)\n",
+		files.down, heapEvery, mib(wx.peak), mib(wx.heap), mib(wx.backing), wx.samples, wx.ms, wx.peak/float64(down), mib(raw.peak), raw.samples)
+	var wasmEnd float64
+	if err := browser.Eval(tab, `wasmMem()`, &wasmEnd); err != nil {
+		return err
+	}
+	fmt.Printf("Go wasm memory (instance export \"mem\"): %.1f MiB after start, %.1f → %.1f MiB across the measured wx download, %.1f MiB after all benchmarks\n",
+		mib(wasmStart), mib(wx.wasmBefore), mib(wx.wasmAfter), mib(wasmEnd))
 	return nil
+}
+
+// heapEvery is how often downloadMemory samples the page's heap.
+const heapEvery = 10 * time.Millisecond
+
+// memoryUse is what downloadMemory measured: peaks above the baseline in bytes.
+type memoryUse struct {
+	peak, heap, backing   float64 // heap+backing together, and each alone
+	samples               int
+	ms                    float64
+	wasmBefore, wasmAfter float64
+}
+
+// downloadMemory runs one download of size bytes (raw: fetch().blob(), else
+// wx.downloadFile) while a goroutine polls CDP Runtime.getHeapUsage. It reports the peak
+// over a baseline taken after a forced GC (HeapProfiler.collectGarbage). CDP rather than
+// sampling performance.memory in the page: browser.Launch cannot pass
+// --enable-precise-memory-info, so performance.memory may be coarse (in this headless
+// Chromium it did move byte by byte, but that is not promised), page-side sampling adds
+// timers to the page being measured, and getHeapUsage splits the JS heap (usedSize) from
+// ArrayBuffer backing stores (backingStorageSize), which is where downloaded bytes passing
+// through page JS show up. Blob bytes live in the browser process and count in neither.
+func downloadMemory(tab context.Context, raw bool, size int) (memoryUse, error) {
+	var m memoryUse
+	if err := chromedp.Run(tab, heapprofiler.CollectGarbage()); err != nil {
+		return m, err
+	}
+	base, err := heapUsage(tab)
+	if err != nil {
+		return m, err
+	}
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		t := time.NewTicker(heapEvery)
+		defer t.Stop()
+		for {
+			u, err := heapUsage(tab)
+			if err != nil {
+				done <- err
+				return
+			}
+			m.samples++
+			m.heap = max(m.heap, u.UsedSize-base.UsedSize)
+			m.backing = max(m.backing, u.BackingStorageSize-base.BackingStorageSize)
+			m.peak = max(m.peak, u.UsedSize+u.BackingStorageSize-base.UsedSize-base.BackingStorageSize)
+			select {
+			case <-stop:
+				done <- nil
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	var r struct{ Ms, WasmBefore, WasmAfter float64 }
+	err = browser.Eval(tab, fmt.Sprintf(`B.oneDownload(%t, %d)`, raw, size), &r)
+	close(stop)
+	if serr := <-done; err == nil {
+		err = serr
+	}
+	m.ms, m.wasmBefore, m.wasmAfter = r.Ms, r.WasmBefore, r.WasmAfter
+	return m, err
+}
+
+func heapUsage(ctx context.Context) (*cdpruntime.GetHeapUsageReturns, error) {
+	var u cdpruntime.GetHeapUsageReturns
+	err := chromedp.Run(ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		return cdp.Execute(ctx, cdpruntime.CommandGetHeapUsage, nil, &u)
+	}))
+	return &u, err
 }
 
 // startTimes opens fresh tabs (cache disabled by a fresh page each time) and measures

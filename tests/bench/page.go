@@ -6,6 +6,22 @@ package main
 // latency ratio from ~1.09 to ~1.16).
 const benchPage = `<!doctype html>
 <meta charset="utf-8">
+<script>
+// Keep the Go instance's memory (Go exports it as "mem") so the benchmark can report its
+// size: wxsim.js does not expose the instance, so wrap instantiation before it loads.
+window.__wasmMems = [];
+for (const k of ['instantiateStreaming', 'instantiate']) {
+  const orig = WebAssembly[k];
+  WebAssembly[k] = function () {
+    return orig.apply(this, arguments).then((r) => {
+      const inst = r instanceof WebAssembly.Instance ? r : r.instance;
+      if (inst && inst.exports.mem instanceof WebAssembly.Memory) __wasmMems.push(inst.exports.mem);
+      return r;
+    });
+  };
+}
+window.wasmMem = () => __wasmMems.length ? __wasmMems[__wasmMems.length - 1].buffer.byteLength : -1;
+</script>
 <script src="/dist/wxsim.js"></script>
 <script>
 const API = 'https://api.example.test';
@@ -46,7 +62,78 @@ async function pump(s, send, frame, ms) {
   });
 }
 
+// files: wx.downloadFile / wx.uploadFile and their raw counterparts
+const wxCall = (fn, o) => new Promise((resolve, reject) => fn(Object.assign({}, o, {
+  success: (r) => resolve(r), fail: (r) => reject(new Error(r.errMsg))})));
+const wxDownload = (url) => wxCall(wx.downloadFile, {url});
+const wxSize = (path) => wxCall(wx.getFileSystemManager().getFileInfo, {filePath: path}).then((r) => r.size);
+const rawBlob = (url) => fetch(url).then((r) => r.blob());
+const wxUpload = (url, filePath) => wxCall(wx.uploadFile, {url, filePath, name: 'file'}).then((r) => JSON.parse(r.data));
+const rawUpload = (url, blob, filename) => new Promise((resolve, reject) => {
+  const fd = new FormData();
+  fd.append('file', blob, filename);
+  const x = new XMLHttpRequest();
+  x.open('POST', url);
+  x.onload = () => resolve(JSON.parse(x.responseText));
+  x.onerror = () => reject(new Error('raw upload failed'));
+  x.send(fd);
+});
+const pattern = (n) => { const b = new Uint8Array(n); for (let i = 0; i < n; i++) b[i] = (i * 31) % 251; return b; };
+const upChecked = (rep, size, who) => { const f = rep.files && rep.files[0]; if (!f || f.size !== size) throw new Error('short ' + who + ' upload: ' + JSON.stringify(rep)); return f.sha256; };
+
 window.B = {
+  // download: wx.downloadFile vs fetch().blob(), interleaved; wxsim.relaunch() after each
+  // wx round drops its temp file (there is no API to delete a temp file).
+  async download(rounds, size) {
+    const url = API + '/file?size=' + size, warm = API + '/file?size=1048576';
+    await wxDownload(warm); wxsim.relaunch(); await rawBlob(warm);
+    let wxMs = 0, rawMs = 0;
+    const wxUnit = async () => {
+      const t = performance.now(); const r = await wxDownload(url); wxMs += performance.now() - t;
+      const n = await wxSize(r.tempFilePath); wxsim.relaunch();
+      if (n !== size) throw new Error('short wx download: ' + n);
+    };
+    const rawUnit = async () => { const t = performance.now(); const b = await rawBlob(url); rawMs += performance.now() - t; if (b.size !== size) throw new Error('short raw download: ' + b.size); };
+    for (let i = 0; i < rounds; i++) {
+      if (i % 2 === 0) { await wxUnit(); await rawUnit(); } else { await rawUnit(); await wxUnit(); }
+    }
+    const mb = rounds * size / 1048576;
+    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000)};
+  },
+  // upload: wx.uploadFile of http://usr/bench.bin vs an XHR POST of a FormData with a Blob
+  // of the same bytes, interleaved, both to /upload (which hashes the file as it streams).
+  async upload(rounds, size) {
+    const url = API + '/upload', fsm = wx.getFileSystemManager();
+    let data = pattern(size);
+    await wxCall(fsm.writeFile, {filePath: 'http://usr/bench.bin', data: data.buffer});
+    const blob = new Blob([data]);
+    data = null;
+    await wxCall(fsm.writeFile, {filePath: 'http://usr/warm.bin', data: pattern(65536).buffer});
+    await wxUpload(url, 'http://usr/warm.bin'); await rawUpload(url, new Blob([pattern(65536)]), 'warm.bin');
+    let wxMs = 0, rawMs = 0, wxSum = '', rawSum = '';
+    const wxUnit = async () => { const t = performance.now(); const r = await wxUpload(url, 'http://usr/bench.bin'); wxMs += performance.now() - t; wxSum = upChecked(r, size, 'wx'); };
+    const rawUnit = async () => { const t = performance.now(); const r = await rawUpload(url, blob, 'bench.bin'); rawMs += performance.now() - t; rawSum = upChecked(r, size, 'raw'); };
+    for (let i = 0; i < rounds; i++) {
+      if (i % 2 === 0) { await wxUnit(); await rawUnit(); } else { await rawUnit(); await wxUnit(); }
+    }
+    if (wxSum !== rawSum) throw new Error('uploads differ: ' + wxSum + ' ' + rawSum);
+    await wxCall(fsm.unlink, {filePath: 'http://usr/bench.bin'});
+    await wxCall(fsm.unlink, {filePath: 'http://usr/warm.bin'});
+    const mb = rounds * size / 1048576;
+    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000)};
+  },
+  // one download for the heap measurement (sampled from Go); wasm memory around it
+  async oneDownload(raw, size) {
+    const url = API + '/file?size=' + size, before = wasmMem();
+    const t = performance.now();
+    let n;
+    if (raw) n = (await rawBlob(url)).size;
+    else { const r = await wxDownload(url); n = await wxSize(r.tempFilePath); }
+    const ms = performance.now() - t;
+    if (!raw) wxsim.relaunch();
+    if (n !== size) throw new Error('short download: ' + n);
+    return {ms, wasmBefore: before, wasmAfter: wasmMem()};
+  },
   async socketRTT(n) {
     const w = await wxSock(), r = await rawSock();
     const d = 'x'.repeat(64), wxT = [], rawT = [];

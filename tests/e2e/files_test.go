@@ -212,3 +212,54 @@ func TestUploadFile(t *testing.T) {
 		require.NoError(t, fx.WaitTransfers(ctx, func(s fixture.TransferStats) bool { return s.UploadsAborted > before }))
 	})
 }
+
+// spec §7.4 and the issue 5 chain: download → saveFile → reload → getSavedFileList →
+// readFile → upload, byte-exact; user files survive the reload, temp files do not.
+func TestPersistenceChain(t *testing.T) {
+	p := filesPage(t, filesCfg)
+	var saved struct {
+		Path string `json:"path"`
+		Temp string `json:"temp"`
+		Usr  string `json:"usr"`
+	}
+	p.Eval(`(async () => {
+		const d = await transfer('downloadFile', {url: '`+api+`/file/pic.png?size=300000'});
+		const s = await wx.saveFile({tempFilePath: d.res.tempFilePath});
+		const t2 = await transfer('downloadFile', {url: '`+api+`/file?size=10'});
+		await pcall(fsm.mkdir, {dirPath: 'http://usr/keep'});
+		const usr = await write('http://usr/keep/me.bin', 5000).catch((e) => e.message);
+		return {path: s.savedFilePath, temp: t2.res.tempFilePath, usr};
+	})()`, &saved)
+	require.True(t, strings.HasPrefix(saved.Path, "http://store/"), "%+v", saved)
+	require.True(t, strings.HasSuffix(saved.Path, ".png"), "saved files keep the extension: %s", saved.Path)
+
+	p.Reload(filesCfg)
+	p.Eval(filesJS, nil)
+	var after struct {
+		List    []map[string]any `json:"list"`
+		Sum     string           `json:"sum"`
+		UsrSum  string           `json:"usrSum"`
+		Temp    string           `json:"temp"`
+		Upload  string           `json:"upload"`
+		Readdir []string         `json:"readdir"`
+	}
+	p.Eval(`(async () => {
+		const list = (await wx.getSavedFileList()).fileList;
+		const sum = await sha('`+saved.Path+`');
+		const usrSum = await sha('http://usr/keep/me.bin');
+		const temp = await sha('`+saved.Temp+`');
+		const readdir = (await pcall(fsm.readdir, {dirPath: 'http://usr/keep'})).files;
+		const up = await transfer('uploadFile', {url: '`+api+`/upload', filePath: '`+saved.Path+`', name: 'f'});
+		return {list, sum, usrSum, temp, readdir, upload: up.ok ? JSON.parse(up.res.data).files[0].sha256 : up.res.errMsg};
+	})()`, &after)
+	require.Len(t, after.List, 1)
+	assert.Equal(t, saved.Path, after.List[0]["filePath"])
+	assert.Equal(t, 300000.0, after.List[0]["size"])
+	assert.Equal(t, fixture.FileSHA256(300000, 0), after.Sum, "saved file byte-exact after reload")
+	assert.Equal(t, fixture.FileSHA256(300000, 0), after.Upload, "and uploads byte-exact")
+	assert.Equal(t, []string{"me.bin"}, after.Readdir)
+	assert.Equal(t, "readFile:fail no such file or directory, open "+saved.Temp, after.Temp, "temp files do not survive")
+	var usrWant string
+	p.Eval(`T.sha256(pattern(5000))`, &usrWant)
+	assert.Equal(t, usrWant, after.UsrSum, "user files survive a reload")
+}

@@ -88,8 +88,22 @@ func newPage(t testing.TB, config string) *Page {
 		t.Fatalf("navigate: %v", err)
 	}
 	p := &Page{t: t, ctx: ctx}
+	// every test starts with no saved or user files: IndexedDB is per origin, shared by
+	// all tabs of this browser
+	p.Eval(`indexedDB.databases().then((dbs) => Promise.all(dbs.map((d) => new Promise((r) => {
+		const q = indexedDB.deleteDatabase(d.name); q.onsuccess = q.onerror = q.onblocked = r; })))).then(() => true)`, nil)
 	p.Eval(`wxsim.start(`+config+`).then(() => true)`, nil)
 	return p
+}
+
+// Reload reloads the page (a new wasm runtime, same origin and IndexedDB) and starts
+// wxsim with config, as a user reloading the simulator would.
+func (p *Page) Reload(config string) {
+	p.t.Helper()
+	if err := chromedp.Run(p.ctx, chromedp.Navigate(pageURL)); err != nil {
+		p.t.Fatalf("reload: %v", err)
+	}
+	p.Eval(`wxsim.start(`+config+`).then(() => true)`, nil)
 }
 
 // Eval evaluates a JS expression (awaiting a promise result) and decodes it into out.

@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"syscall/js"
+	"time"
 
 	"wxsim/jsbridge"
 	"wxsim/sim"
@@ -33,6 +34,20 @@ func (c fsCall) str(r *Runtime, name string) (string, bool) {
 }
 
 func (c fsCall) flag(name string) bool { b, _ := jsbridge.Bool(jsbridge.Get(c.o, name)); return b }
+
+// commit is done for calls that change saved or user files: success is delivered once the
+// change is stored in IndexedDB (spec §7.4).
+func (c fsCall) commit(r *Runtime, err error, res map[string]any) {
+	if err != nil {
+		c.done(r, err, nil)
+		return
+	}
+	if res == nil {
+		res = map[string]any{}
+	}
+	res["errMsg"] = sim.OK(c.api)
+	r.g.Persist(c.id, r.snapshot(), res)
+}
 
 func (c fsCall) done(r *Runtime, err error, res map[string]any) {
 	if err != nil {
@@ -74,12 +89,12 @@ var managerMethods = []fsMethod{
 			if err == nil {
 				r.g.DropFile(canon)
 			}
-			c.done(r, err, nil)
+			c.commit(r, err, nil)
 		}
 	}},
 	{sim.APIMkdir, func(r *Runtime, c fsCall) {
 		if p, ok := c.str(r, "dirPath"); ok {
-			c.done(r, r.fs.Mkdir(p, c.flag("recursive")), nil)
+			c.commit(r, r.fs.Mkdir(p, c.flag("recursive")), nil)
 		}
 	}},
 	{sim.APIReaddir, func(r *Runtime, c fsCall) {
@@ -94,7 +109,7 @@ var managerMethods = []fsMethod{
 			for _, f := range removed {
 				r.g.DropFile(f)
 			}
-			c.done(r, err, nil)
+			c.commit(r, err, nil)
 		}
 	}},
 	{sim.APICopyFile, func(r *Runtime, c fsCall) {
@@ -107,7 +122,7 @@ var managerMethods = []fsMethod{
 			if err == nil {
 				r.g.CopyFile(m.From, m.To)
 			}
-			c.done(r, err, nil)
+			c.commit(r, err, nil)
 		}
 	}},
 	{sim.APIRename, func(r *Runtime, c fsCall) {
@@ -120,7 +135,7 @@ var managerMethods = []fsMethod{
 			for _, m := range moves {
 				r.g.MoveFile(m.From, m.To)
 			}
-			c.done(r, err, nil)
+			c.commit(r, err, nil)
 		}
 	}},
 	{sim.APISaveFile, (*Runtime).fsSaveFile},
@@ -152,6 +167,7 @@ func (r *Runtime) defineFiles(wx js.Value) {
 	for i, m := range managerMethods {
 		r.g.DefineCallbackAPI(mgr, m.name, apiFileBase+i)
 	}
+	r.defineSync(mgr)
 	for i, m := range wxFileMethods {
 		r.g.DefineAsyncAPI(wx, m.name, apiFileBase+len(managerMethods)+i)
 	}
@@ -216,7 +232,7 @@ func (r *Runtime) fsWrite(c fsCall, appendMode bool) {
 	if err == nil {
 		r.g.CommitData(c.id, canon, appendMode)
 	}
-	c.done(r, err, nil)
+	c.commit(r, err, nil)
 }
 
 // encoding reads the encoding option (def when absent).
@@ -244,7 +260,7 @@ func (r *Runtime) fsSaveFile(c fsCall) {
 		if err == nil {
 			r.g.MoveFile(m.From, m.To)
 		}
-		c.done(r, err, map[string]any{"savedFilePath": m.To})
+		c.commit(r, err, map[string]any{"savedFilePath": m.To})
 	}
 }
 
@@ -254,7 +270,7 @@ func (r *Runtime) fsRemoveSaved(c fsCall) {
 		if err == nil {
 			r.g.DropFile(canon)
 		}
-		c.done(r, err, nil)
+		c.commit(r, err, nil)
 	}
 }
 
@@ -279,4 +295,34 @@ func anySlice(ss []string) []any {
 		out[i] = s
 	}
 	return out
+}
+
+// snapshot is the persistable metadata (usr and store) as plain values for the glue.
+func (r *Runtime) snapshot() []any {
+	entries := r.fs.Snapshot()
+	out := make([]any, len(entries))
+	for i, e := range entries {
+		out[i] = map[string]any{"path": e.Path, "size": float64(e.Size), "isDir": e.IsDir,
+			"ctime": float64(e.CreateTime.UnixMilli()), "mtime": float64(e.ModTime.UnixMilli())}
+	}
+	return out
+}
+
+// loaded rebuilds the index from the persisted snapshot (EvLoaded); bytes the index
+// does not keep are dropped.
+func (r *Runtime) loaded(v js.Value) {
+	n := v.Length()
+	entries := make([]sim.Entry, 0, n)
+	for i := 0; i < n; i++ {
+		e := v.Index(i)
+		size, _ := jsbridge.Number(e.Get("size"))
+		dir, _ := jsbridge.Bool(e.Get("isDir"))
+		ct, _ := jsbridge.Number(e.Get("ctime"))
+		mt, _ := jsbridge.Number(e.Get("mtime"))
+		entries = append(entries, sim.Entry{Path: jsbridge.String(e.Get("path")), Size: int64(size), IsDir: dir,
+			CreateTime: time.UnixMilli(int64(ct)), ModTime: time.UnixMilli(int64(mt))})
+	}
+	for _, p := range r.fs.Load(entries) {
+		r.g.DropFile(p)
+	}
 }

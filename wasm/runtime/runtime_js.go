@@ -31,7 +31,8 @@ type Runtime struct {
 	reqs   map[int]*transfer
 	fs     *sim.FS
 
-	headerWarned bool // the connectSocket header warning was shown
+	headerWarned bool     // the connectSocket header warning was shown
+	loading      js.Value // promise of the IndexedDB load (Loaded)
 }
 
 // transfer is what a started request, upload or download needs after its call returned.
@@ -84,8 +85,13 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	wx.Set("env", map[string]any{"USER_DATA_PATH": "http://usr"})
 	r.wx = wx
 	global.Set("wx", wx)
+	r.loading = r.g.Load(c.AppID)
 	return r, nil
 }
+
+// Loaded is a promise that resolves once the saved and user files of the app are loaded
+// from IndexedDB (after Install, and after a Reconfigure that changed appId).
+func (r *Runtime) Loaded() js.Value { return r.loading }
 
 // Reconfigure applies a new configuration to the running wx; tasks in flight keep going.
 func (r *Runtime) Reconfigure(cfg map[string]any) error {
@@ -93,7 +99,11 @@ func (r *Runtime) Reconfigure(cfg map[string]any) error {
 	if err != nil {
 		return err
 	}
+	appChanged := c.AppID != r.cfg.AppID
 	r.apply(c)
+	if appChanged {
+		r.loading = r.g.Load(c.AppID)
+	}
 	return nil
 }
 
@@ -188,6 +198,10 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) {
 		r.do(r.sched.Complete(sim.TaskID(id)))
 	case jsbridge.EvError:
 		r.do(r.sched.Fail(sim.TaskID(id), sim.TransportError(a.String(), b.String())))
+	case jsbridge.EvLoaded:
+		r.loaded(a)
+	case jsbridge.EvSync:
+		r.syncCall(id, a)
 	default:
 		r.socketEvent(ev, id, a, b)
 	}

@@ -11,7 +11,7 @@ import (
 // Serve answers the wxsim.js loader: it hands globalThis.__wxsimBoot.ready a control
 // function ctl(op, arg) and then blocks forever. __wxsimBoot.exports, when set, is the
 // instance's exports object (for the fast wxsim_dispatch entry). ops: "start" (install or reconfigure;
-// returns "" or an error message), "hide", "show", "relaunch", "stats", "config".
+// returns an error message, or a promise of "" once saved files are loaded), "hide", "show", "relaunch", "stats", "config".
 func Serve(global js.Value) {
 	var rt *Runtime
 	ctl, _ := jsbridge.NewFunc("wxsim", func(_ js.Value, args []js.Value) any {
@@ -42,7 +42,7 @@ func Serve(global js.Value) {
 	select {}
 }
 
-func start(global js.Value, rt **Runtime, v js.Value) string {
+func start(global js.Value, rt **Runtime, v js.Value) any {
 	var cfg map[string]any
 	switch v.Type() {
 	case js.TypeUndefined, js.TypeNull:
@@ -60,5 +60,5 @@ func start(global js.Value, rt **Runtime, v js.Value) string {
 	if err != nil {
 		return err.Error()
 	}
-	return ""
+	return (*rt).Loaded() // resolves with "" once saved files are loaded
 }
