@@ -55,10 +55,11 @@ SH
 	export WXSIM_WASM_EXEC="$ROOT/.bin/go_js_wasm_exec"
 }
 
-# jslib installs the JavaScript libraries the end-to-end tests load unmodified (mqtt.js),
+# jslib installs the JavaScript libraries the end-to-end tests load unmodified (mqtt.js,
+# axios-miniprogram),
 # pinned by tests/jslib/package-lock.json.
 jslib() {
-	if [ ! -f tests/jslib/node_modules/mqtt/dist/mqtt.min.js ]; then
+	if [ ! -f tests/jslib/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f tests/jslib/node_modules/axios-miniprogram/dist/axios-miniprogram.esm.js ]; then
 		command -v npm >/dev/null || { echo "build.sh: npm (Node.js) is needed for the mqtt.js test" >&2; exit 1; }
 		(cd tests/jslib && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 	fi

@@ -263,3 +263,27 @@ func TestPersistenceChain(t *testing.T) {
 	p.Eval(`T.sha256(pattern(5000))`, &usrWant)
 	assert.Equal(t, usrWant, after.UsrSum, "user files survive a reload")
 }
+
+// A real client written for mini-programs works unmodified for upload and download:
+// axios-miniprogram (tests/jslib, its published ES module) picks its wx adapter because
+// a global wx exists, and calls wx.uploadFile / wx.downloadFile.
+func TestAxiosMiniprogramTransfers(t *testing.T) {
+	p := filesPage(t, filesCfg)
+	var out struct {
+		Sum, UpSum, DlSum string
+		Status                    int
+		Fields                    map[string]string
+	}
+	p.Eval(`(async () => {
+		const axios = (await import('/jslib/axios-miniprogram/dist/axios-miniprogram.esm.js')).default;
+		const sum = await write('http://usr/ax.bin', 123457);
+		const up = await axios.post('`+api+`/upload', {name: 'file', filePath: 'http://usr/ax.bin', note: 'from axios'}, {upload: true});
+		const dl = await axios.request({url: '`+api+`/file?size=54321', method: 'GET', download: true});
+		return {Sum: sum, UpSum: up.data.files[0].sha256, Fields: up.data.fields, Status: dl.status,
+			DlSum: await sha(dl.data.tempFilePath)};
+	})()`, &out)
+	assert.Equal(t, out.Sum, out.UpSum, "upload byte-exact through axios-miniprogram")
+	assert.Equal(t, map[string]string{"note": "from axios"}, out.Fields)
+	assert.Equal(t, 200, out.Status)
+	assert.Equal(t, fixture.FileSHA256(54321, 0), out.DlSum, "download byte-exact through axios-miniprogram")
+}
