@@ -271,8 +271,8 @@ func TestAxiosMiniprogramTransfers(t *testing.T) {
 	p := filesPage(t, filesCfg)
 	var out struct {
 		Sum, UpSum, DlSum string
-		Status                    int
-		Fields                    map[string]string
+		Status            int
+		Fields            map[string]string
 	}
 	p.Eval(`(async () => {
 		const axios = (await import('/jslib/axios-miniprogram/dist/axios-miniprogram.esm.js')).default;

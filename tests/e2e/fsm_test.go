@@ -837,7 +837,10 @@ func TestFSMSyncTwins(t *testing.T) {
 	assert.Contains(t, out["perm"], "writeFileSync:fail permission denied")
 	assert.Equal(t, "undefined", out["readFileSync"], "not offered: Blob bytes can only be read asynchronously (README)")
 
-	// synchronous writes persist: they survive a reload
+	// synchronous writes are stored right after they return; an async change reports
+	// success only once stored, and IndexedDB commits read-write transactions in order,
+	// so after it the sync writes have survived too
+	p.Eval(`new Promise((res) => fsm.writeFile({filePath: 'http://usr/flush.txt', data: 'x', complete: () => res(true)}))`, nil)
 	var appID string
 	p.Eval(`wxsim.config().appId`, &appID)
 	p.Reload(`{appId: '` + appID + `'}`)
