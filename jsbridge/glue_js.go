@@ -163,9 +163,14 @@ func (g *Glue) ReadRequest(o js.Value) RequestFields {
 		URLType: f[0], URL: f[1], MethodType: f[2], Method: f[3], HeaderType: f[4],
 		DataKind: int(f[5][0] - '0'), DataType: f[6], Timeout: f[7],
 		ResponseType: f[8], DataTypeOpt: f[9], Redirect: f[10], Chunked: f[11] == "1",
-		Parsed:   URLInfo{Scheme: f[12], Host: f[13], Port: f[14], Userinfo: f[15] == "1", PathOrQuery: f[16] == "1"},
-		ParsedOK: f[12] != "",
+		Parsed: parsedURL(f[12:]), ParsedOK: f[12] != "",
 	}
+}
+
+// parsedURL reads the five packed fields of the glue's parseURL (scheme, host, port,
+// userinfo, path-or-query); an empty scheme means the URL did not parse.
+func parsedURL(f []string) URLInfo {
+	return URLInfo{Scheme: f[0], Host: f[1], Port: f[2], Userinfo: f[3] == "1", PathOrQuery: f[4] == "1"}
 }
 
 // HeaderList returns the own enumerable keys of o.header with String(value), flattened.
@@ -273,8 +278,7 @@ func (g *Glue) ReadSocket(o js.Value) SocketFields {
 		panic("jsbridge: readSocket returned " + strconv.Itoa(len(f)) + " fields")
 	}
 	return SocketFields{URLType: f[0], URL: f[1], ProtocolsType: f[2], Timeout: f[3], HeaderType: f[4], HeaderSet: f[5] == "1",
-		Parsed:   URLInfo{Scheme: f[6], Host: f[7], Port: f[8], Userinfo: f[9] == "1", PathOrQuery: f[10] == "1"},
-		ParsedOK: f[6] != ""}
+		Parsed: parsedURL(f[6:]), ParsedOK: f[6] != ""}
 }
 
 // ReadClose reads the code and reason options of a close call: their type tags, the code
@@ -327,8 +331,7 @@ func (g *Glue) ReadTransfer(o js.Value) TransferFields {
 	}
 	return TransferFields{URLType: f[0], URL: f[1], HeaderType: f[2], Timeout: f[3], FilePathType: f[4], FilePath: f[5],
 		NameType: f[6], Name: f[7], FormDataType: f[8],
-		Parsed:   URLInfo{Scheme: f[9], Host: f[10], Port: f[11], Userinfo: f[12] == "1", PathOrQuery: f[13] == "1"},
-		ParsedOK: f[9] != ""}
+		Parsed: parsedURL(f[9:]), ParsedOK: f[9] != ""}
 }
 
 // Upload starts the multipart upload of task id: the file at path (its bytes are in
