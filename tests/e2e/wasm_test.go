@@ -15,7 +15,8 @@ func TestWasmPackages(t *testing.T) {
 	if execPath == "" {
 		t.Skip("WXSIM_WASM_EXEC not set: run through ./build.sh test")
 	}
-	cmd := exec.Command("go", "test", "-count=1", "-exec", execPath, "./jsbridge/...", "./wasm/...")
+	// -p 1: one headless Chromium at a time (two starting together occasionally crashed)
+	cmd := exec.Command("go", "test", "-p", "1", "-count=1", "-exec", execPath, "./jsbridge/...", "./wasm/...")
 	cmd.Dir = "../.."
 	cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm",
 		"WXSIM_FIXTURE="+api,
