@@ -433,6 +433,10 @@ function profile(rec) {
   p.peerIP = ""; p.protocol = "";
   return p;
 }
+// formEncode is spec §4.4's k=v&... encoding. sim.PlanBody decides when it applies; the
+// per-value conversions (undefined skipped, null → "null", objects JSON.stringify'd, the
+// rest String()) are JavaScript semantics, so they run here, golden-tested from Go
+// (jsbridge TestGlueForm, e2e TestRequestBodyEncoding).
 function formEncode(d) {
   const out = [];
   for (const k of Object.keys(d)) {

@@ -155,16 +155,24 @@ type RequestFields struct {
 // ReadRequest reads the options object o of a request in one JS call. Type fields hold
 // Object.prototype.toString tags ("String", "Undefined", ...).
 func (g *Glue) ReadRequest(o js.Value) RequestFields {
-	f := strings.Split(g.v.Call("readRequest", o).String(), "\x00")
-	if len(f) != 17 {
-		panic("jsbridge: readRequest returned " + strconv.Itoa(len(f)) + " fields")
-	}
+	f := g.packed("readRequest", o, 17)
 	return RequestFields{
 		URLType: f[0], URL: f[1], MethodType: f[2], Method: f[3], HeaderType: f[4],
 		DataKind: int(f[5][0] - '0'), DataType: f[6], Timeout: f[7],
 		ResponseType: f[8], DataTypeOpt: f[9], Redirect: f[10], Chunked: f[11] == "1",
 		Parsed: parsedURL(f[12:]), ParsedOK: f[12] != "",
 	}
+}
+
+// packed calls the glue reader method on options o, which answers n NUL-separated
+// fields in one string (one crossing instead of one per option). A different count is a
+// bug in the glue.
+func (g *Glue) packed(method string, o js.Value, n int) []string {
+	f := strings.Split(g.v.Call(method, o).String(), "\x00")
+	if len(f) != n {
+		panic("jsbridge: " + method + " returned " + strconv.Itoa(len(f)) + " fields, want " + strconv.Itoa(n))
+	}
+	return f
 }
 
 // parsedURL reads the five packed fields of the glue's parseURL (scheme, host, port,
@@ -273,10 +281,7 @@ type SocketFields struct {
 
 // ReadSocket reads connectSocket options in one JS call.
 func (g *Glue) ReadSocket(o js.Value) SocketFields {
-	f := strings.Split(g.v.Call("readSocket", o).String(), "\x00")
-	if len(f) != 11 {
-		panic("jsbridge: readSocket returned " + strconv.Itoa(len(f)) + " fields")
-	}
+	f := g.packed("readSocket", o, 11)
 	return SocketFields{URLType: f[0], URL: f[1], ProtocolsType: f[2], Timeout: f[3], HeaderType: f[4], HeaderSet: f[5] == "1",
 		Parsed: parsedURL(f[6:]), ParsedOK: f[6] != ""}
 }
@@ -325,10 +330,7 @@ type TransferFields struct {
 
 // ReadTransfer reads uploadFile/downloadFile options in one JS call.
 func (g *Glue) ReadTransfer(o js.Value) TransferFields {
-	f := strings.Split(g.v.Call("readTransfer", o).String(), "\x00")
-	if len(f) != 14 {
-		panic("jsbridge: readTransfer returned " + strconv.Itoa(len(f)) + " fields")
-	}
+	f := g.packed("readTransfer", o, 14)
 	return TransferFields{URLType: f[0], URL: f[1], HeaderType: f[2], Timeout: f[3], FilePathType: f[4], FilePath: f[5],
 		NameType: f[6], Name: f[7], FormDataType: f[8],
 		Parsed: parsedURL(f[9:]), ParsedOK: f[9] != ""}
