@@ -312,6 +312,42 @@ function stringToBytes(s, enc) {
   return new TextEncoder().encode(s);
 }
 
+// md5hex is RFC 1321 MD5 (WebCrypto has no MD5; getFileInfo's default digest needs it).
+const MD5_S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
+const MD5_K = new Int32Array(64);
+for (let i = 0; i < 64; i++) MD5_K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 4294967296) | 0;
+function hexOf(u8) { let h = ""; for (const b of u8) h += (b < 16 ? "0" : "") + b.toString(16); return h; }
+function md5hex(u8) {
+  const n = u8.length, total = (Math.floor((n + 8) / 64) + 1) * 64;
+  const buf = new Uint8Array(total);
+  buf.set(u8);
+  buf[n] = 0x80;
+  const dv = new DataView(buf.buffer);
+  dv.setUint32(total - 8, (n * 8) >>> 0, true);
+  dv.setUint32(total - 4, Math.floor(n / 0x20000000), true);
+  let a0 = 0x67452301, b0 = 0xefcdab89 | 0, c0 = 0x98badcfe | 0, d0 = 0x10325476;
+  const M = new Int32Array(16);
+  for (let off = 0; off < total; off += 64) {
+    for (let j = 0; j < 16; j++) M[j] = dv.getInt32(off + 4 * j, true);
+    let A = a0, B = b0, C = c0, D = d0;
+    for (let i = 0; i < 64; i++) {
+      let F, g;
+      if (i < 16) { F = (B & C) | (~B & D); g = i; }
+      else if (i < 32) { F = (D & B) | (~D & C); g = (5 * i + 1) & 15; }
+      else if (i < 48) { F = B ^ C ^ D; g = (3 * i + 5) & 15; }
+      else { F = C ^ (B | ~D); g = (7 * i) & 15; }
+      F = (F + A + MD5_K[i] + M[g]) | 0;
+      const s = MD5_S[(i >> 4) * 4 + (i & 3)];
+      A = D; D = C; C = B;
+      B = (B + ((F << s) | (F >>> (32 - s)))) | 0;
+    }
+    a0 = (a0 + A) | 0; b0 = (b0 + B) | 0; c0 = (c0 + C) | 0; d0 = (d0 + D) | 0;
+  }
+  const out = new DataView(new ArrayBuffer(16));
+  out.setInt32(0, a0, true); out.setInt32(4, b0, true); out.setInt32(8, c0, true); out.setInt32(12, d0, true);
+  return hexOf(new Uint8Array(out.buffer));
+}
+
 // pendingData holds the bytes of a …Sync write between prepareData and commitData.
 const pendingData = { blob: null };
 function makeStats(size, isDir, mode, atime, mtime) {
@@ -655,6 +691,20 @@ return {
       if (r.stat) return makeStats.apply(null, r.stat);
       return r.v;
     };
+  },
+  // fileInfo settles getFileInfo with size and the digest (md5 or sha1) of the file.
+  fileInfo: function (id, path, size, alg, errMsg) {
+    const rec = recs.get(id), blob = files.get(path) || new Blob([]);
+    blob.arrayBuffer().then(function (ab) {
+      return alg === "sha1" ? crypto.subtle.digest("SHA-1", ab).then(function (d) { return hexOf(new Uint8Array(d)); }) : md5hex(new Uint8Array(ab));
+    }).then(function (digest) {
+      if (rec && !rec.done) settle(rec, true, { size: size, digest: digest, errMsg: errMsg });
+    }, function (e) { if (rec && !rec.done) settle(rec, false, { errMsg: rec.api + ":fail " + String(e), errno: 1 }); });
+  },
+  okStatList: function (id, errMsg, list) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    settle(rec, true, { stats: list.map(function (x) { return { path: x[0], stats: makeStats(x[1], x[2], x[3], x[4], x[5]) }; }), errMsg: errMsg });
   },
   readFile: function (id, path, start, end, enc, errMsg) {
     const rec = recs.get(id), blob = files.get(path) || new Blob([]);

@@ -443,3 +443,15 @@ func (g *Glue) SyncStat(size int64, isDir bool, mode int, atime, mtime int64) {
 func (g *Glue) DefineSyncAPI(target js.Value, name string, api int) {
 	g.v.Call("defineSyncAPI", target, name, api)
 }
+
+// FileInfo settles getFileInfo task id with size and the digest (alg "md5" or "sha1")
+// of the file at path.
+func (g *Glue) FileInfo(id int, path string, size int64, alg, errMsg string) {
+	g.v.Call("fileInfo", id, path, float64(size), alg, errMsg)
+}
+
+// OKStatList settles a recursive stat with [{path, stats}]; each item of list is
+// [path, size, isDir, mode, atime, mtime].
+func (g *Glue) OKStatList(id int, errMsg string, list []any) {
+	g.v.Call("okStatList", id, errMsg, list)
+}

@@ -40,3 +40,14 @@ func CheckDownloadPath(p string) error {
 	}
 	return nil
 }
+
+// DigestAlgorithm checks getFileInfo's digestAlgorithm: "md5" (the default) or "sha1".
+func DigestAlgorithm(s string) (string, error) {
+	switch s {
+	case "":
+		return "md5", nil
+	case "md5", "sha1":
+		return s, nil
+	}
+	return "", Reason{"invalid digestAlgorithm " + quoteShort(s) + ": use md5 or sha1", 1}
+}

@@ -32,3 +32,13 @@ func TestCheckDownloadPath(t *testing.T) {
 		assert.Error(t, CheckDownloadPath(p), p)
 	}
 }
+
+func TestDigestAlgorithm(t *testing.T) {
+	for in, want := range map[string]string{"": "md5", "md5": "md5", "sha1": "sha1"} {
+		got, err := DigestAlgorithm(in)
+		assert.NoError(t, err)
+		assert.Equal(t, want, got)
+	}
+	_, err := DigestAlgorithm("sha256")
+	assert.EqualError(t, err, `invalid digestAlgorithm "sha256": use md5 or sha1`)
+}

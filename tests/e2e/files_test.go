@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"crypto/md5"
+	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -286,4 +288,50 @@ func TestAxiosMiniprogramTransfers(t *testing.T) {
 	assert.Equal(t, map[string]string{"note": "from axios"}, out.Fields)
 	assert.Equal(t, 200, out.Status)
 	assert.Equal(t, fixture.FileSHA256(54321, 0), out.DlSum, "download byte-exact through axios-miniprogram")
+}
+
+// getFileInfo reports size and digest (md5 by default, sha1 on request), and stat with
+// recursive lists a directory's entries with their Stats.
+func TestFileInfoDigestAndRecursiveStat(t *testing.T) {
+	p := filesPage(t, filesCfg)
+	for _, n := range []int{0, 55, 56, 64, 100000} {
+		var out struct {
+			MD5, SHA1 map[string]any
+			Bad       string
+		}
+		p.Eval(fmt.Sprintf(`(async () => {
+			await write('http://usr/d%d.bin', %[1]d);
+			return {MD5: await wx.getFileInfo({filePath: 'http://usr/d%[1]d.bin'}),
+				SHA1: await pcall(fsm.getFileInfo, {filePath: 'http://usr/d%[1]d.bin', digestAlgorithm: 'sha1'}),
+				Bad: (await wx.getFileInfo({filePath: 'http://usr/d%[1]d.bin', digestAlgorithm: 'sha256'}).catch((r) => r)).errMsg};
+		})()`, n), &out)
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i * 31 % 251)
+		}
+		assert.Equal(t, fmt.Sprintf("%x", md5.Sum(b)), out.MD5["digest"], "md5 of %d bytes", n)
+		assert.Equal(t, float64(n), out.MD5["size"])
+		assert.Equal(t, fmt.Sprintf("%x", sha1.Sum(b)), out.SHA1["digest"], "sha1 of %d bytes", n)
+		assert.Equal(t, `getFileInfo:fail invalid digestAlgorithm "sha256": use md5 or sha1`, out.Bad)
+	}
+	var st []struct {
+		Path  string `json:"path"`
+		Size  int    `json:"size"`
+		IsDir bool   `json:"isDir"`
+	}
+	p.Eval(`(async () => {
+		await pcall(fsm.mkdir, {dirPath: 'http://usr/tree/sub', recursive: true});
+		await write('http://usr/tree/a.bin', 3);
+		await write('http://usr/tree/sub/b.bin', 4);
+		const r = await pcall(fsm.stat, {path: 'http://usr/tree', recursive: true});
+		return r.stats.map((x) => ({path: x.path, size: x.stats.size, isDir: x.stats.isDirectory()}));
+	})()`, &st)
+	require.Len(t, st, 4, "%+v", st)
+	assert.Equal(t, "/", st[0].Path)
+	assert.True(t, st[0].IsDir)
+	got := map[string]int{}
+	for _, x := range st[1:] {
+		got[x.Path] = x.Size
+	}
+	assert.Equal(t, map[string]int{"/a.bin": 3, "/sub": 0, "/sub/b.bin": 4}, got)
 }

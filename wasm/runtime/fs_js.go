@@ -76,12 +76,20 @@ var managerMethods = []fsMethod{
 		if !ok {
 			return
 		}
-		st, _, err := r.fs.Stat(p, false)
-		if err != nil {
+		st, list, err := r.fs.Stat(p, c.flag("recursive"))
+		switch {
+		case err != nil:
 			c.done(r, err, nil)
-			return
+		case list != nil: // a directory stat'ed recursively: [{path, stats}]
+			items := make([]any, len(list))
+			for i, fs := range list {
+				s := fs.Stat
+				items[i] = []any{fs.Path, float64(s.Size), s.IsDir, s.Mode, float64(s.LastAccessedTime), float64(s.LastModifiedTime)}
+			}
+			r.g.OKStatList(c.id, sim.OK(c.api), items)
+		default:
+			r.g.OKStat(c.id, sim.OK(c.api), st.Size, st.IsDir, st.Mode, st.LastAccessedTime, st.LastModifiedTime)
 		}
-		r.g.OKStat(c.id, sim.OK(c.api), st.Size, st.IsDir, st.Mode, st.LastAccessedTime, st.LastModifiedTime)
 	}},
 	{sim.APIUnlink, func(r *Runtime, c fsCall) {
 		if p, ok := c.str(r, "filePath"); ok {
@@ -283,10 +291,21 @@ func (r *Runtime) fsSavedList(c fsCall) {
 }
 
 func (r *Runtime) fsFileInfo(c fsCall) {
-	if p, ok := c.str(r, "filePath"); ok {
-		_, size, err := r.fs.FileInfo(p)
-		c.done(r, err, map[string]any{"size": float64(size)})
+	p, ok := c.str(r, "filePath")
+	if !ok {
+		return
 	}
+	alg, err := sim.DigestAlgorithm(jsbridge.String(jsbridge.Get(c.o, "digestAlgorithm")))
+	if err != nil {
+		c.done(r, err, nil)
+		return
+	}
+	canon, size, err := r.fs.FileInfo(p)
+	if err != nil {
+		c.done(r, err, nil)
+		return
+	}
+	r.g.FileInfo(c.id, canon, size, alg, sim.OK(c.api))
 }
 
 func anySlice(ss []string) []any {
