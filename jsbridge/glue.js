@@ -294,7 +294,7 @@ function latin1(u8) {
 function bytesToString(u8, enc) {
   switch (enc) {
     case "utf8": return new TextDecoder("utf-8", { ignoreBOM: true }).decode(u8);
-    case "utf16le": return new TextDecoder("utf-16le", { ignoreBOM: true }).decode(u8);
+    case "utf16le": return new TextDecoder("utf-16le", { ignoreBOM: true }).decode(u8.subarray(0, u8.length & ~1)); // node drops an odd last byte
     case "latin1": return latin1(u8);
     case "ascii": return latin1(u8.map(function (b) { return b & 0x7f; }));
     case "hex": { let h = ""; for (const b of u8) h += (b < 16 ? "0" : "") + b.toString(16); return h; }
@@ -307,7 +307,7 @@ function stringToBytes(s, enc) {
     case "utf16le": { const u = new Uint8Array(s.length * 2); for (let i = 0; i < s.length; i++) { const c = s.charCodeAt(i); u[2 * i] = c & 0xff; u[2 * i + 1] = c >> 8; } return u; }
     case "latin1": case "ascii": { const u = new Uint8Array(s.length); for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i) & 0xff; return u; }
     case "hex": { const n = s.length >> 1, u = []; for (let i = 0; i < n; i++) { const b = parseInt(s.substr(2 * i, 2), 16); if (Number.isNaN(b)) break; u.push(b); } return new Uint8Array(u); }
-    case "base64": { const t = atob(s.replace(/[^A-Za-z0-9+/]/g, "").replace(/^(.*?)(.{2,3})?$/, function (m) { return m + "===".slice((m.length + 3) % 4); })); return stringToBytes(t, "latin1"); }
+    case "base64": { const t = atob(s.replace(/-/g, "+").replace(/_/g, "/").replace(/[^A-Za-z0-9+/]/g, "").replace(/^(.*?)(.{2,3})?$/, function (m) { return m + "===".slice((m.length + 3) % 4); })); return stringToBytes(t, "latin1"); }
   }
   return new TextEncoder().encode(s);
 }

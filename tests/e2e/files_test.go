@@ -335,3 +335,22 @@ func TestFileInfoDigestAndRecursiveStat(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{"/a.bin": 3, "/sub": 0, "/sub/b.bin": 4}, got)
 }
+
+// node's corner cases of the §7.2 encodings: an odd last byte is dropped by ucs2, and
+// base64 input may use the URL-safe alphabet.
+func TestEncodingCornerCases(t *testing.T) {
+	p := filesPage(t, filesCfg)
+	var out struct {
+		UCS2 string `json:"ucs2"`
+		B64  []int  `json:"b64"`
+	}
+	p.Eval(`(async () => {
+		await pcall(fsm.writeFile, {filePath: 'http://usr/odd.bin', data: new Uint8Array([0x41, 0x00, 0x42]).buffer});
+		const ucs2 = (await pcall(fsm.readFile, {filePath: 'http://usr/odd.bin', encoding: 'ucs2'})).data;
+		await pcall(fsm.writeFile, {filePath: 'http://usr/b64.bin', data: 'a-_b', encoding: 'base64'});
+		const r = await pcall(fsm.readFile, {filePath: 'http://usr/b64.bin'});
+		return {ucs2, b64: r.data.ab};
+	})()`, &out)
+	assert.Equal(t, "A", out.UCS2)
+	assert.Equal(t, []int{0x6b, 0xef, 0xdb}, out.B64, "as node's Buffer.from('a-_b', 'base64')")
+}
