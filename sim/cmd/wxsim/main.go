@@ -13,6 +13,11 @@
 // with the address actually bound and the relay token (random hex unless
 // --token is given), so scripts can read it. Requests are logged to stderr.
 // SIGINT or SIGTERM shuts the server down gracefully.
+//
+// The check subcommand tells whether WeChat would accept a server (package
+// wxsim/sim/check); it prints a report per URL and exits 1 when any fails:
+//
+//	go run ./sim/cmd/wxsim check [--ca FILE]... [--map HOST=IP[:PORT]]... [--allow-port PORT]... URL...
 package main
 
 import (
@@ -31,6 +36,7 @@ import (
 	"syscall"
 	"time"
 
+	"wxsim/sim/check"
 	"wxsim/sim/server"
 )
 
@@ -43,6 +49,11 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	context.AfterFunc(ctx, stop) // a second signal during shutdown kills at once
+	if len(os.Args) > 1 && os.Args[1] == "check" {
+		code := check.Main(ctx, os.Args[2:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
