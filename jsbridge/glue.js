@@ -730,7 +730,6 @@ return {
     setFile(path, append && old ? new Blob([old, rec.blob]) : rec.blob);
   },
   // file bytes
-  fileSize: function (path) { const b = files.get(path); return b ? b.size : -1; },
   dropFile: function (path) { delFile(path); },
   moveFile: function (src, dst) { const b = files.get(src); delFile(src); if (b) setFile(dst, b); },
   copyFile: function (src, dst) { const b = files.get(src); if (b) setFile(dst, b); },
