@@ -561,6 +561,19 @@ func (f *FS) Stat(p string, recursive bool) (Stat, []FileStat, error) {
 	return fsStatOf(e), list, nil
 }
 
+// needDir fails unless pp exists and is a directory (FSNoEnt, FSNotDir), for op on the
+// path as the user wrote it (shown).
+func (f *FS) needDir(pp Path, op, shown string) error {
+	e, r := f.lookup(pp)
+	if r == "" && !e.IsDir {
+		r = FSNotDir
+	}
+	if r != "" {
+		return fsFail(r, op, shown)
+	}
+	return nil
+}
+
 // Readdir is FileSystemManager.readdir: the names in directory p, sorted.
 func (f *FS) Readdir(p string) ([]string, error) {
 	const op = "scandir"
@@ -568,12 +581,8 @@ func (f *FS) Readdir(p string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, r := f.lookup(pp)
-	if r == "" && !e.IsDir {
-		r = FSNotDir
-	}
-	if r != "" {
-		return nil, fsFail(r, op, p)
+	if err := f.needDir(pp, op, p); err != nil {
+		return nil, err
 	}
 	names := f.children(pp)
 	if names == nil {
@@ -621,12 +630,8 @@ func (f *FS) Rmdir(p string, recursive bool) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	e, r := f.lookup(pp)
-	if r == "" && !e.IsDir {
-		r = FSNotDir
-	}
-	if r != "" {
-		return nil, fsFail(r, op, p)
+	if err := f.needDir(pp, op, p); err != nil {
+		return nil, err
 	}
 	below := f.below(pp)
 	if len(below) > 0 && !recursive {
@@ -640,7 +645,7 @@ func (f *FS) Rmdir(p string, recursive bool) ([]string, error) {
 		f.del(k)
 	}
 	if !pp.IsRoot() {
-		f.del(e.Path)
+		f.del(pp.Canon())
 	}
 	return removed, nil
 }

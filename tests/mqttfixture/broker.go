@@ -29,7 +29,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -126,14 +125,7 @@ func (b *Broker) HostRules(hosts ...string) string {
 	if len(hosts) == 0 {
 		hosts = []string{DefaultHost}
 	}
-	rules := make([]string, len(hosts))
-	for i, h := range hosts {
-		if _, _, err := net.SplitHostPort(h); err != nil {
-			h = net.JoinHostPort(h, "443")
-		}
-		rules[i] = "MAP " + h + " " + b.addr
-	}
-	return strings.Join(rules, ", ")
+	return fixture.HostRules(b.addr, hosts...)
 }
 
 // Client returns an HTTP client that trusts the broker's certificate and
