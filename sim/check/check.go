@@ -21,7 +21,6 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -318,17 +317,16 @@ func handshake(ctx context.Context, addr string, cfg *tls.Config) (tls.Connectio
 	return c.(*tls.Conn).ConnectionState(), nil
 }
 
-// checkTLSVersions probes each TLS version on its own; WeChat needs ≥ 1.2 (spec §9).
-func checkTLSVersions(ctx context.Context, r *Report, host, addr string) bool {
-	var offered []string
-	var best uint16
-	var lastErr error
+// OfferedTLS probes each TLS version on its own against addr (SNI host) and returns the
+// versions the server completes a handshake with, the best of them (0 for none) and the
+// last handshake error.
+func OfferedTLS(ctx context.Context, host, addr string) (offered []string, best uint16, lastErr error) {
 	for _, v := range tlsVersions {
 		cfg := &tls.Config{
 			ServerName:         host,
 			MinVersion:         v.v, // the client refuses < 1.2 unless asked explicitly
 			MaxVersion:         v.v,
-			InsecureSkipVerify: true, // only the version is probed here; the chain is checked below
+			InsecureSkipVerify: true, // only the version is probed here; the chain is checked apart
 		}
 		if _, err := handshake(ctx, addr, cfg); err != nil {
 			lastErr = err
@@ -337,12 +335,23 @@ func checkTLSVersions(ctx context.Context, r *Report, host, addr string) bool {
 		offered = append(offered, v.name)
 		best = v.v
 	}
+	return offered, best, lastErr
+}
+
+// OldTLSOnly is the cause reported when a server offers only TLS versions below 1.2.
+func OldTLSOnly(offered []string) string {
+	return "server offers TLS " + strings.Join(offered, ", ") + " only"
+}
+
+// checkTLSVersions probes each TLS version on its own; WeChat needs ≥ 1.2 (spec §9).
+func checkTLSVersions(ctx context.Context, r *Report, host, addr string) bool {
+	offered, best, lastErr := OfferedTLS(ctx, host, addr)
 	switch {
 	case len(offered) == 0:
 		r.add(Fail, "tls", "no TLS handshake succeeded: %v", lastErr)
 		return false
 	case best < tls.VersionTLS12:
-		r.add(Fail, "tls", "server offers TLS %s only", strings.Join(offered, ", "))
+		r.add(Fail, "tls", "%s", OldTLSOnly(offered))
 		return false
 	}
 	r.add(Pass, "tls", "server offers TLS %s (WeChat needs TLS 1.2 or later, spec §9)", strings.Join(offered, ", "))
@@ -369,11 +378,8 @@ func checkCertificate(ctx context.Context, r *Report, o Options, host, addr stri
 	if !checkChain(r, o, leaf, cs.PeerCertificates[1:], now) {
 		ok = false
 	}
-	if err := leaf.VerifyHostname(host); err != nil {
-		r.add(Fail, "host name", "certificate is for %s", certNames(leaf))
+	if !checkHost(r, leaf, host) {
 		ok = false
-	} else {
-		r.add(Pass, "host name", "certificate matches %s", host)
 	}
 	if !checkValidity(r, leaf, now) {
 		ok = false
@@ -414,6 +420,16 @@ func checkChain(r *Report, o Options, leaf *x509.Certificate, rest []*x509.Certi
 		r.add(Fail, "chain", "certificate chain is invalid: %v", err)
 	}
 	return false
+}
+
+// checkHost checks that leaf is valid for host.
+func checkHost(r *Report, leaf *x509.Certificate, host string) bool {
+	if err := leaf.VerifyHostname(host); err != nil {
+		r.add(Fail, "host name", "certificate is for %s", certNames(leaf))
+		return false
+	}
+	r.add(Pass, "host name", "certificate matches %s", host)
+	return true
 }
 
 // selfSigned reports a certificate signed by its own key (CheckSignatureFrom would
@@ -485,12 +501,6 @@ func checkWebSocket(ctx context.Context, r *Report, o Options, rawURL, host, add
 	r.add(Pass, "websocket", "WebSocket handshake succeeded (%s)", resp.Status)
 }
 
-// multiFlag collects a repeated flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
-
 // Main runs `wxsim check [--ca FILE]... [--map HOST=IP[:PORT]]... [--allow-port PORT]...
 // URL...`: it prints one report per URL to stdout and returns the exit status: 0 when
 // WeChat would accept every URL (warnings included), 1 when any URL fails, 2 on a usage
@@ -508,7 +518,7 @@ func mainWith(ctx context.Context, args []string, stdout, stderr io.Writer, base
 		fmt.Fprintln(stderr, "usage: wxsim check [--ca FILE]... [--map HOST=IP[:PORT]]... [--allow-port PORT]... URL...")
 		fs.PrintDefaults()
 	}
-	var cas, maps, ports multiFlag
+	var cas, maps, ports Strings
 	fs.Var(&cas, "ca", "PEM file of extra trusted root certificates (repeatable)")
 	fs.Var(&maps, "map", "pin HOST to IP[:PORT] instead of DNS (repeatable)")
 	fs.Var(&ports, "allow-port", "explicit https port the domain list carries (repeatable)")
@@ -520,29 +530,16 @@ func mainWith(ctx context.Context, args []string, stdout, stderr io.Writer, base
 		fs.Usage()
 		return 2
 	}
-	roots, err := x509.SystemCertPool()
+	roots, err := LoadRoots(cas)
+	if err == nil {
+		var pins map[string]string
+		if pins, err = ParsePins(maps); err == nil {
+			base.Resolve = MapResolver(pins, base.Resolve)
+		}
+	}
 	if err != nil {
-		roots = x509.NewCertPool()
-	}
-	for _, f := range cas {
-		pem, err := os.ReadFile(f)
-		if err != nil {
-			fmt.Fprintln(stderr, "wxsim check:", err)
-			return 2
-		}
-		if !roots.AppendCertsFromPEM(pem) {
-			fmt.Fprintf(stderr, "wxsim check: no certificates in %s\n", f)
-			return 2
-		}
-	}
-	pins := map[string]string{}
-	for _, m := range maps {
-		host, addr, ok := strings.Cut(m, "=")
-		if !ok || host == "" || !validPin(addr) {
-			fmt.Fprintf(stderr, "wxsim check: --map %q: want HOST=IP[:PORT]\n", m)
-			return 2
-		}
-		pins[strings.ToLower(host)] = addr
+		fmt.Fprintln(stderr, "wxsim check:", err)
+		return 2
 	}
 	for _, p := range ports {
 		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
@@ -551,7 +548,7 @@ func mainWith(ctx context.Context, args []string, stdout, stderr io.Writer, base
 		}
 	}
 	o := base
-	o.Roots, o.Resolve, o.AllowPorts, o.Timeout = roots, MapResolver(pins, base.Resolve), ports, *timeout
+	o.Roots, o.AllowPorts, o.Timeout = roots, ports, *timeout
 	status := 0
 	for i, u := range fs.Args() {
 		if i > 0 {
@@ -566,11 +563,23 @@ func mainWith(ctx context.Context, args []string, stdout, stderr io.Writer, base
 	return status
 }
 
-// validPin accepts IP or IP:PORT.
-func validPin(a string) bool {
-	if _, err := netip.ParseAddrPort(a); err == nil {
-		return true
+// CertificateCause names what is wrong with the certificates a server presented (leaf
+// first) for host, in the words of the report: the first failing check of chain, host name
+// and validity, or "" when all pass. The relay uses it to explain an
+// `ssl hand shake error` (spec §9).
+func CertificateCause(certs []*x509.Certificate, roots *x509.CertPool, host string, now time.Time) string {
+	if len(certs) == 0 {
+		return "no certificate received"
 	}
-	_, err := netip.ParseAddr(a)
-	return err == nil
+	var r Report
+	o := Options{Roots: roots}
+	checkChain(&r, o, certs[0], certs[1:], now)
+	checkHost(&r, certs[0], host)
+	checkValidity(&r, certs[0], now)
+	for _, it := range r.Items {
+		if it.Level == Fail {
+			return it.Message
+		}
+	}
+	return ""
 }

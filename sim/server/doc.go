@@ -12,8 +12,8 @@
 //	/demo/echo          any method: method, query, headers and body as JSON
 //
 // Every static file is sent with Cache-Control: no-cache, so a rebuilt
-// web/dist is picked up on reload. The relay of spec §9 will be mounted at
-// /relay/ and authenticated with Options.Token.
+// web/dist is picked up on reload. Options.Relay (package wxsim/sim/relay,
+// spec §9) is mounted at /relay/.
 //
 // The handler does not choose its listening address; cmd/wxsim binds loopback.
 package server

@@ -16,18 +16,16 @@ type Options struct {
 	// WebDir is the directory served at "/"; it must exist. Its dist/
 	// subdirectory holds the built artifacts.
 	WebDir string
-	// Token is the per-run secret the relay (spec §9) will require. It is kept
-	// for the relay and not used by the routes served today.
-	Token string
+	// Relay, when set, serves /relay/ (package wxsim/sim/relay, spec §9).
+	Relay http.Handler
 	// Logf, when set, receives one line per request.
 	Logf func(format string, args ...any)
 }
 
 // server holds the routes and what later routes (the relay) need.
 type server struct {
-	mux   *http.ServeMux
-	token string
-	logf  func(format string, args ...any)
+	mux  *http.ServeMux
+	logf func(format string, args ...any)
 }
 
 // New returns the simulator's HTTP handler: static files from opts.WebDir and
@@ -43,8 +41,11 @@ func New(opts Options) (http.Handler, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("server: web dir %s is not a directory", opts.WebDir)
 	}
-	s := &server{mux: http.NewServeMux(), token: opts.Token, logf: opts.Logf}
+	s := &server{mux: http.NewServeMux(), logf: opts.Logf}
 	s.mux.Handle("/", staticHandler(opts.WebDir))
+	if opts.Relay != nil {
+		s.mux.Handle("/relay/", opts.Relay)
+	}
 	registerDemo(s.mux)
 	return s, nil
 }

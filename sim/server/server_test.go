@@ -42,7 +42,7 @@ func newTestServer(t *testing.T, logf func(string, ...any)) *httptest.Server {
 			t.Fatal(err)
 		}
 	}
-	h, err := New(Options{WebDir: web, Token: "tok", Logf: logf})
+	h, err := New(Options{WebDir: web, Logf: logf})
 	if err != nil {
 		t.Fatal(err)
 	}

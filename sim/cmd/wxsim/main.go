@@ -4,6 +4,7 @@
 // Usage:
 //
 //	go run ./sim/cmd/wxsim [--addr 127.0.0.1:8080] [--web web] [--token T]
+//	    [--allow-origin ORIGIN]... [--ca FILE]... [--map HOST=IP[:PORT]]...
 //
 // The default address is 127.0.0.1:8080, or $WXSIM_ADDR when set; --addr
 // overrides both, and port 0 picks a free port. The first line on stdout is
@@ -12,6 +13,12 @@
 //
 // with the address actually bound and the relay token (random hex unless
 // --token is given), so scripts can read it. Requests are logged to stderr.
+//
+// The relay (package wxsim/sim/relay, spec §9) is served at /relay/: pages of the
+// server itself and of each --allow-origin may use it with the token; --ca adds a
+// trusted root certificate (PEM) for upstream TLS; --map pins a host name to an
+// address, exempt from the relay's address checks (how to reach a backend on this
+// machine or the LAN under its real name).
 // SIGINT or SIGTERM shuts the server down gracefully.
 //
 // The check subcommand tells whether WeChat would accept a server (package
@@ -23,6 +30,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -31,12 +39,14 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
 
 	"wxsim/sim/check"
+	"wxsim/sim/relay"
 	"wxsim/sim/server"
 )
 
@@ -66,6 +76,8 @@ func main() {
 // config is the parsed command line.
 type config struct {
 	addr, webDir, token string
+	allowOrigins, cas   check.Strings
+	pins                map[string]string
 }
 
 // parseFlags reads args; $WXSIM_ADDR replaces the default address.
@@ -80,14 +92,26 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", addr, "listen address (default from $WXSIM_ADDR)")
 	fs.StringVar(&c.webDir, "web", "web", "directory served at /")
 	fs.StringVar(&c.token, "token", "", "relay token (default: random)")
+	fs.Var(&c.allowOrigins, "allow-origin", "a further page origin allowed to use the relay (repeatable)")
+	fs.Var(&c.cas, "ca", "a PEM file of trusted root certificates for the relay (repeatable)")
+	var maps check.Strings
+	fs.Var(&maps, "map", "HOST=IP[:PORT]: pin a host name for the relay (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
+	}
+	var err error
+	if c.pins, err = check.ParsePins(maps); err != nil {
+		return c, err
+	}
+	for _, o := range c.allowOrigins {
+		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return c, fmt.Errorf("--allow-origin %q: want scheme://host[:port]", o)
+		}
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	if c.token == "" {
-		var err error
 		if c.token, err = randomToken(); err != nil {
 			return c, err
 		}
@@ -111,12 +135,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logger := log.New(stderr, "wxsim: ", log.LstdFlags|log.Lmicroseconds)
-	handler, err := server.New(server.Options{WebDir: c.webDir, Token: c.token, Logf: logger.Printf})
-	if err != nil {
-		return err
+	var roots *x509.CertPool // nil: the system roots
+	if len(c.cas) > 0 {
+		if roots, err = check.LoadRoots(c.cas); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
+		return err
+	}
+	rl := relay.New(relay.Options{Token: c.token, Self: relay.SelfOrigins(ln.Addr()),
+		AllowOrigins: c.allowOrigins, Roots: roots, Pins: c.pins, Logf: logger.Printf})
+	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: logger.Printf})
+	if err != nil {
+		ln.Close()
 		return err
 	}
 	addr := ln.Addr().String()

@@ -1,0 +1,303 @@
+// Package relay is wxsim's native relay (spec §9): an HTTP and WebSocket client that a
+// simulator page steers, so that mini-program code reaches real backends the way
+// WeChat's client does — fixed Referer and a WeChat User-Agent, a per-app cookie jar,
+// no CORS, TLS checked like WeChat — which a page cannot do with fetch.
+//
+// A relay is a client a web page can steer, so it is guarded (see README "Relay"):
+//   - every call needs the per-run token and an allowed Origin, and the Host header must
+//     name the server itself (DNS rebinding of the relay);
+//   - a call names a session, opened with the app's configuration; each URL and every
+//     redirect hop must pass that app's domain policy (spec §3, package sim);
+//   - addresses are checked after resolution, at connect time, for every hop: loopback,
+//     link-local, private, multicast and unspecified targets are refused unless pinned
+//     by the operator (Options.Pins, `--map`) or allowed by the §3.4 LAN rule;
+//   - hop-by-hop and proxy headers are dropped, CR/LF in headers refused, bodies, idle
+//     time and concurrent upstream calls capped.
+//
+// Every refusal reaches the page as a clear errMsg and the server log as one line.
+//
+// The protocol between page and relay (jsbridge/glue.js is its only client):
+//
+//	GET  /relay/token    → the token, to same-origin pages of the server only
+//	POST /relay/session  X-Wxsim-Token; body: the app's config as JSON → {"session": id}
+//	POST /relay/http     X-Wxsim-Token, X-Wxsim-Session, X-Wxsim-Target: the call as
+//	                     URI-encoded JSON {api,url,method,header:[[n,v]...],redirect,form};
+//	                     body: the upstream body. Answer: 200 with X-Wxsim-Meta (URI-encoded
+//	                     JSON {status,header,cookies,url,profile}) and the upstream body
+//	                     streamed, or an error status with X-Wxsim-Error: kind and the
+//	                     message as text.
+//	GET  /relay/ws?token=&session=&target=  WebSocket; the first frame from the relay is
+//	                     text JSON {"open":{header,protocol}} or {"error":{kind,message}};
+//	                     every later frame is the upstream's, both ways.
+package relay
+
+import (
+	"crypto/subtle"
+	"crypto/x509"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"wxsim/sim/check"
+)
+
+// Options configure a Relay.
+type Options struct {
+	// Token is the per-run secret every call must carry.
+	Token string
+	// Self lists the server's own origins ("http://127.0.0.1:8080"): pages from them
+	// may use the relay and read the token, and the Host header of every call must
+	// name one of them.
+	Self []string
+	// AllowOrigins are further page origins allowed to call (with the token), e.g. a
+	// web IDE embedding the simulator (`--allow-origin`).
+	AllowOrigins []string
+	// Roots are the trusted roots; nil means the system roots (`--ca` adds to them).
+	Roots *x509.CertPool
+	// Pins map a host name (lower case) to "IP" or "IP:PORT" (`--map`): the operator's
+	// explicit choice, exempt from the address checks.
+	Pins map[string]string
+	// Resolve resolves names that are not pinned; nil means the system resolver.
+	// Tests inject one so that no real DNS is used.
+	Resolve check.Resolver
+	// MaxBody caps each body, request and response (spec §5.2: 200 MB); 0 means that.
+	MaxBody int64
+	// MaxConns caps concurrent relay calls (HTTP and WebSocket); 0 means 64.
+	MaxConns int
+	// Idle ends an HTTP call when no body byte moved either way for this long; 0 means
+	// 90 s (above WeChat's 60 s time-out cap, so the page's own time-out comes first).
+	Idle time.Duration
+	// SocketIdle ends a relayed WebSocket with no frame either way for this long; 0
+	// means 30 minutes.
+	SocketIdle time.Duration
+	// Logf receives one line per relay call and per refusal; nil discards them.
+	Logf func(format string, args ...any)
+	// Now is the clock for certificate explanations; nil means time.Now.
+	Now func() time.Time
+}
+
+// Defaults of Options.
+const (
+	DefaultMaxBody    = 200 << 20
+	DefaultMaxConns   = 64
+	DefaultIdle       = 90 * time.Second
+	DefaultSocketIdle = 30 * time.Minute
+	maxRedirects      = 10
+	handshakeCap      = 60 * time.Second // spec §8.2: no time-out exceeds 60 s
+)
+
+// Relay serves the /relay/ routes.
+type Relay struct {
+	o        Options
+	hosts    map[string]bool // Host headers naming this server
+	origins  map[string]bool // allowed page origins
+	self     map[string]bool // the server's own origins
+	sem      chan struct{}
+	sessions *sessions
+	// transports by strictness (urlCheck on: TLS like WeChat) and by use (WebSocket
+	// handshakes need HTTP/1.1)
+	strict, lax, strictWS, laxWS *http.Transport
+}
+
+// New returns a Relay for o.
+func New(o Options) *Relay {
+	if o.MaxBody <= 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = DefaultMaxConns
+	}
+	if o.Idle <= 0 {
+		o.Idle = DefaultIdle
+	}
+	if o.SocketIdle <= 0 {
+		o.SocketIdle = DefaultSocketIdle
+	}
+	if o.Logf == nil {
+		o.Logf = func(string, ...any) {}
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Resolve == nil {
+		o.Resolve = check.SystemResolver
+	}
+	rl := &Relay{o: o, hosts: map[string]bool{}, origins: map[string]bool{}, self: map[string]bool{},
+		sem: make(chan struct{}, o.MaxConns), sessions: newSessions()}
+	for _, s := range o.Self {
+		s = strings.TrimSuffix(s, "/")
+		rl.self[s] = true
+		rl.origins[s] = true
+		if u, err := url.Parse(s); err == nil {
+			rl.hosts[strings.ToLower(u.Host)] = true
+		}
+	}
+	for _, s := range o.AllowOrigins {
+		rl.origins[strings.TrimSuffix(s, "/")] = true
+	}
+	rl.strict = rl.transport(true, false)
+	rl.lax = rl.transport(false, false)
+	rl.strictWS = rl.transport(true, true)
+	rl.laxWS = rl.transport(false, true)
+	return rl
+}
+
+// SelfOrigins returns the origins a server listening on addr answers as: http://addr,
+// and http://localhost:PORT too when addr is a loopback address.
+func SelfOrigins(addr net.Addr) []string {
+	out := []string{"http://" + addr.String()}
+	if t, ok := addr.(*net.TCPAddr); ok && t.IP.IsLoopback() {
+		out = append(out, "http://localhost:"+itoa(t.Port))
+	}
+	return out
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
+
+// ServeHTTP serves /relay/token, /relay/session, /relay/http and /relay/ws.
+func (rl *Relay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	origin := r.Header.Get("Origin")
+	if r.Method == http.MethodOptions {
+		rl.preflight(w, r, origin)
+		return
+	}
+	if !rl.hosts[strings.ToLower(r.Host)] {
+		rl.refuse(w, r, http.StatusForbidden, "Host "+r.Host+" is not this server (DNS rebinding?)")
+		return
+	}
+	if r.URL.Path == "/relay/token" {
+		rl.serveToken(w, r, origin)
+		return
+	}
+	if !rl.origins[origin] {
+		rl.refuse(w, r, http.StatusForbidden, "Origin "+quoteOrNone(origin)+" is not allowed (use --allow-origin)")
+		return
+	}
+	cors(w, origin)
+	token := r.Header.Get("X-Wxsim-Token")
+	if r.URL.Path == "/relay/ws" {
+		token = r.URL.Query().Get("token")
+	}
+	if subtle.ConstantTimeCompare([]byte(token), []byte(rl.o.Token)) != 1 {
+		rl.refuse(w, r, http.StatusForbidden, "missing or wrong relay token")
+		return
+	}
+	switch {
+	case r.URL.Path == "/relay/session" && r.Method == http.MethodPost:
+		rl.serveSession(w, r)
+	case r.URL.Path == "/relay/http" && r.Method == http.MethodPost:
+		rl.serveHTTP(w, r)
+	case r.URL.Path == "/relay/ws" && r.Method == http.MethodGet:
+		rl.serveWS(w, r)
+	default:
+		rl.refuse(w, r, http.StatusNotFound, "no relay route "+r.Method+" "+r.URL.Path)
+	}
+}
+
+func quoteOrNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return `"` + s + `"`
+}
+
+// serveToken gives the token to pages of the server itself: a same-origin request (the
+// browser says so in Sec-Fetch-Site, or sends one of our origins). Without CORS headers no
+// other page can read the answer anyway.
+func (rl *Relay) serveToken(w http.ResponseWriter, r *http.Request, origin string) {
+	if !rl.self[origin] && !(origin == "" && r.Header.Get("Sec-Fetch-Site") == "same-origin") {
+		rl.refuse(w, r, http.StatusForbidden, "the token is only given to pages served by this server")
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	_, _ = w.Write([]byte(rl.o.Token))
+}
+
+// cors lets an allowed page read the relay's answers.
+func cors(w http.ResponseWriter, origin string) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Access-Control-Expose-Headers", "X-Wxsim-Meta, X-Wxsim-Error")
+	h.Add("Vary", "Origin")
+}
+
+// preflight answers CORS preflights of allowed origins; others get no CORS headers.
+func (rl *Relay) preflight(w http.ResponseWriter, r *http.Request, origin string) {
+	if !rl.origins[origin] || !rl.hosts[strings.ToLower(r.Host)] {
+		rl.refuse(w, r, http.StatusForbidden, "preflight from Origin "+quoteOrNone(origin)+" refused")
+		return
+	}
+	cors(w, origin)
+	h := w.Header()
+	h.Set("Access-Control-Allow-Methods", "POST, GET")
+	h.Set("Access-Control-Allow-Headers", "X-Wxsim-Token, X-Wxsim-Session, X-Wxsim-Target, Content-Type")
+	h.Set("Access-Control-Max-Age", "600")
+	if r.Header.Get("Access-Control-Request-Private-Network") == "true" {
+		h.Set("Access-Control-Allow-Private-Network", "true")
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// refuse answers a call the relay will not make, before any upstream traffic.
+func (rl *Relay) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	rl.o.Logf("relay: refused %s %s from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, msg)
+	writeError(w, status, kindRefused, "relay refused: "+msg)
+}
+
+// Error kinds in X-Wxsim-Error; the page maps them to errMsg (sim.RelayError).
+const (
+	kindRefused = "refused" // a security or protocol refusal by the relay itself
+	kindPolicy  = "policy"  // a URL or redirect hop outside the app's domain lists
+	kindSSL     = "ssl"     // TLS not acceptable to WeChat
+	kindSize    = "size"    // a body over the cap
+	kindHeader  = "header"  // a header the relay will not send
+	kindNetwork = "network" // DNS, connect, reset, idle time-out
+)
+
+func writeError(w http.ResponseWriter, status int, kind, msg string) {
+	h := w.Header()
+	h.Set("X-Wxsim-Error", kind)
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(msg))
+}
+
+// acquire takes a concurrent-call slot, or returns false when all are in use.
+func (rl *Relay) acquire() bool {
+	select {
+	case rl.sem <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+func (rl *Relay) release() { <-rl.sem }
+
+// sessions holds the opened sessions and the per-app cookie jars.
+type sessions struct {
+	mu    sync.Mutex
+	byID  map[string]*session
+	order []string // oldest first, for eviction
+	jars  map[string]http.CookieJar
+}
+
+func newSessions() *sessions {
+	return &sessions{byID: map[string]*session{}, jars: map[string]http.CookieJar{}}
+}

@@ -1,0 +1,85 @@
+package relay
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+
+	"wxsim/sim"
+	"wxsim/sim/urlx"
+)
+
+// maxSessions bounds the sessions kept; the oldest is forgotten first (a page whose
+// session was evicted gets a clear errMsg and reopens one on reload).
+const maxSessions = 256
+
+// maxConfig bounds the session request body (a config with 4 × 20 domain entries is a
+// few KiB).
+const maxConfig = 64 << 10
+
+// session is one app's view of the relay: its configuration (the same sim.Config the
+// page runs with, parsed by the same code) and its cookie jar.
+type session struct {
+	cfg     sim.Config
+	jar     http.CookieJar
+	referer string
+}
+
+// serveSession opens a session for the app configuration in the body (the fields of
+// wxsim.start that the relay needs: appId, appVersion, sdkVersion, domains, urlCheck).
+func (rl *Relay) serveSession(w http.ResponseWriter, r *http.Request) {
+	var raw map[string]any
+	if err := json.NewDecoder(io.LimitReader(r.Body, maxConfig)).Decode(&raw); err != nil {
+		rl.refuse(w, r, http.StatusBadRequest, "session config is not a JSON object: "+err.Error())
+		return
+	}
+	cfg, err := sim.ParseConfig(raw, urlx.Parse)
+	if err != nil {
+		rl.refuse(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	id := rl.sessions.open(cfg)
+	rl.o.Logf("relay: session %s for app %s (urlCheck %v)", id[:8], cfg.AppID, cfg.Policy.URLCheck)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]string{"session": id})
+}
+
+// Referer is the fixed Referer WeChat sends for an app (spec §4.3).
+func Referer(appID, appVersion string) string {
+	return "https://servicewechat.com/" + appID + "/" + appVersion + "/page-frame.html"
+}
+
+// UserAgent is the WeChat-like User-Agent the relay sends (spec §9).
+const UserAgent = "Mozilla/5.0 (Linux; Android 14; wxsim) AppleWebKit/537.36 (KHTML, like Gecko) " +
+	"Version/4.0 Chrome/130.0.6723.103 Mobile Safari/537.36 XWEB/1300259 MMWEBSDK/20241103 " +
+	"MMWEBID/0 MicroMessenger/8.0.56.2800(0x28003856) WeChat/arm64 Weixin NetType/WIFI " +
+	"Language/zh_CN ABI/arm64 MiniProgramEnv/android miniProgram wxsim"
+
+func (s *sessions) open(cfg sim.Config) string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	id := hex.EncodeToString(b)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	jar := s.jars[cfg.AppID]
+	if jar == nil {
+		jar, _ = cookiejar.New(nil) // no error without options
+		s.jars[cfg.AppID] = jar
+	}
+	s.byID[id] = &session{cfg: cfg, jar: jar, referer: Referer(cfg.AppID, cfg.AppVersion)}
+	s.order = append(s.order, id)
+	if len(s.order) > maxSessions {
+		delete(s.byID, s.order[0])
+		s.order = s.order[1:]
+	}
+	return id
+}
+
+func (s *sessions) get(id string) *session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byID[id]
+}
