@@ -148,32 +148,147 @@ async function readChunks(rec, body) {
 }
 async function run(rec, url, method, headers, chunked, manual) {
   try {
-    const h = new Headers();
-    for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
     rec.ctrl = new AbortController();
     rec.t0 = now();
-    const resp = await fetch(url, { method: method, headers: h, body: rec.body,
-      signal: rec.ctrl.signal, redirect: manual ? "manual" : "follow" });
-    rec.body = undefined;
+    const s = relay ? await relaySession() : null;
     if (rec.done) return;
+    let resp, ctype;
+    if (s) {
+      resp = await fetch(relay.base + "relay/http", { method: "POST", body: rec.body, signal: rec.ctrl.signal,
+        headers: relayHeaders(s, { api: "request", url: url, method: method, header: pairs(headers), redirect: manual ? "manual" : "follow" }) });
+      rec.body = undefined;
+      if (rec.done) return;
+      const kind = resp.headers.get("X-Wxsim-Error");
+      if (kind) throw relayError(kind, await resp.text());
+      ctype = relayHead(rec, resp.headers.get("X-Wxsim-Meta"));
+    } else {
+      const h = new Headers();
+      for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+      resp = await fetch(url, { method: method, headers: h, body: rec.body,
+        signal: rec.ctrl.signal, redirect: manual ? "manual" : "follow" });
+      rec.body = undefined;
+      if (rec.done) return;
+      if (resp.type === "opaqueredirect") { enter(EV_ERROR, rec, "OpaqueRedirect", ""); return; }
+      if (resp.redirected) { enter(EV_REDIRECT, rec, resp.url); if (rec.done) return; }
+      rec.status = resp.status;
+      rec.header = headersObject(resp.headers);
+      ctype = resp.headers.get("content-type") || "";
+    }
     rec.t1 = now();
-    if (resp.type === "opaqueredirect") { enter(EV_ERROR, rec, "OpaqueRedirect", ""); return; }
-    if (resp.redirected) { enter(EV_REDIRECT, rec, resp.url); if (rec.done) return; }
-    rec.status = resp.status;
-    rec.header = headersObject(resp.headers);
-    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: resp.status, cookies: [] });
+    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies || [] });
     if (rec.done) return;
     const buf = chunked && resp.body ? await readChunks(rec, resp.body) : await resp.arrayBuffer();
     if (rec.done) return;
     rec.buf = buf;
     rec.t2 = now();
-    enter(EV_DONE, rec, resp.status, resp.headers.get("content-type") || "");
+    enter(EV_DONE, rec, rec.status, ctype);
   } catch (e) {
-    if (!rec.done) {
-      enter(EV_ERROR, rec, e && typeof e === "object" ? String(e.name) : "Error",
-        e && typeof e === "object" ? String(e.message) : String(e));
-    }
+    failTask(rec, e, url);
   }
+}
+// failTask fails rec with a thrown error: its name and message go to Go (sim.TransportError);
+// a relay error also puts its precise cause in the console (spec §9).
+function failTask(rec, e, url) {
+  if (rec.done) return;
+  const name = e && typeof e === "object" ? String(e.name) : "Error";
+  const msg = e && typeof e === "object" ? String(e.message) : String(e);
+  if (name.startsWith("relay-")) console.warn("wxsim: " + rec.api + " " + url + " through the relay: " + msg);
+  enter(EV_ERROR, rec, name, msg);
+}
+
+// ---- relay transport (spec §9): the same tasks through the native relay; the protocol is
+// described in package sim/relay. relay is null for the direct browser transport.
+let relay = null;
+function setRelay(base, token, cfg) {
+  if (!base) { relay = null; return; }
+  const r = { base: base.endsWith("/") ? base : base + "/", session: null, value: null };
+  r.open = function () {
+    const noToken = function (why) {
+      return relayError("refused", "cannot read the token of the relay at " + r.base + " (" + why + "): it is given only to pages the relay serves; pass relayToken");
+    };
+    const tok = token ? Promise.resolve(token) : fetch(r.base + "relay/token").then(function (resp) {
+      if (!resp.ok) throw noToken("HTTP " + resp.status);
+      return resp.text();
+    }, function (e) { throw noToken(e.message); });
+    return tok.then(function (t) {
+      return fetch(r.base + "relay/session", { method: "POST", headers: { "X-Wxsim-Token": t }, body: JSON.stringify(cfg) })
+        .then(function (resp) {
+          if (!resp.ok) return resp.text().then(function (m) { throw relayError(resp.headers.get("X-Wxsim-Error"), m); });
+          return resp.json().then(function (j) { r.value = { token: t, id: j.session }; return r.value; });
+        });
+    }).catch(function (e) {
+      if (relay === r) r.session = null; // the next task tries again (the relay may start later)
+      if (!String(e.name).startsWith("relay-")) e = relayError("network", "relay " + r.base + " unreachable: " + e.message);
+      throw e;
+    });
+  };
+  relay = r;
+}
+function relaySession() {
+  if (!relay.session) relay.session = relay.open();
+  return relay.session;
+}
+function relayError(kind, msg) {
+  const e = new Error(msg);
+  e.name = "relay-" + (kind || "network");
+  return e;
+}
+function relayHeaders(s, target) {
+  return { "X-Wxsim-Token": s.token, "X-Wxsim-Session": s.id, "X-Wxsim-Target": encodeURIComponent(JSON.stringify(target)) };
+}
+function pairs(flat) {
+  const out = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
+  return out;
+}
+function headerPairs(h) {
+  const out = [];
+  if (h !== null && typeof h === "object") for (const k of Object.keys(h)) out.push([k, String(h[k])]);
+  return out;
+}
+// relayHead applies the relay's X-Wxsim-Meta to rec: status, header (names as the server
+// sent them, repeated ones joined with ", ", spec §4.5), cookies and the relay's profile
+// timings. It returns the upstream content type.
+function relayHead(rec, raw) {
+  if (!raw) throw relayError("network", "the relay answered without its metadata");
+  const m = JSON.parse(decodeURIComponent(raw)), h = {};
+  let ct = "";
+  for (const kv of m.header) {
+    h[kv[0]] = Object.prototype.hasOwnProperty.call(h, kv[0]) ? h[kv[0]] + ", " + kv[1] : kv[1];
+    if (kv[0].toLowerCase() === "content-type") ct = kv[1];
+  }
+  rec.status = m.status; rec.header = h; rec.cookies = m.cookies; rec.prof = m.profile;
+  return ct;
+}
+// withSession runs f(session) for the relay, or f(null) for the direct transport; a relay
+// session that cannot be opened fails the task.
+function withSession(rec, url, f) {
+  if (!relay) { f(null); return; }
+  relaySession().then(function (s) { if (!rec.done) f(s); }, function (e) { failTask(rec, e, url); });
+}
+// xhrOpen opens xhr for a transfer: to url directly, or to the relay with target.
+function xhrOpen(xhr, s, method, url, headers, target) {
+  if (s) {
+    xhr.open("POST", relay.base + "relay/http");
+    const h = relayHeaders(s, target);
+    for (const k in h) xhr.setRequestHeader(k, h[k]);
+    return;
+  }
+  xhr.open(method, url);
+  for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
+}
+// xhrHead reads the response head into rec (status, header, cookies, ctype); for a relay
+// error answer it records the kind and returns false (the message is the body).
+function xhrHead(rec, xhr, s) {
+  if (!s) {
+    rec.status = xhr.status; rec.header = xhrHeaders(xhr); rec.cookies = [];
+    rec.ctype = xhr.getResponseHeader("content-type") || "";
+    return true;
+  }
+  const kind = xhr.getResponseHeader("X-Wxsim-Error");
+  if (kind) { rec.relayErr = kind; return false; }
+  try { rec.ctype = relayHead(rec, xhr.getResponseHeader("X-Wxsim-Meta")); } catch (e) { rec.relayErr = "network"; return false; }
+  return true;
 }
 function setTimer(id, ms) {
   clearTimer(id);
@@ -237,7 +352,7 @@ function sockTask(id) {
 }
 function sockSend(s, o, api) {
   const rec = newRec(api, o), data = field(o, "data");
-  const connected = s && s.ws && s.ws.readyState === 1 && !s.failed;
+  const connected = s && s.ws && s.ws.readyState === 1 && !s.failed && (!s.relay || s.up);
   const okData = typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data);
   if (!connected || !okData) { enter(EV_SSEND, rec, connected ? 1 : 0, tag(data)); return; }
   try { s.ws.send(data); } catch (e) { enter(EV_SSEND, rec, 0, tag(data)); return; }
@@ -252,6 +367,57 @@ function sockEnd(s) {
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     if (ws.readyState === 0 || ws.readyState === 1) { try { ws.close(); } catch (e) { /* closing anyway */ } }
   }
+}
+// sockConnect opens socket s's WebSocket: to url directly, or through the relay (r: the
+// session and the user's header), whose first frame says whether the upstream opened.
+function sockConnect(s, url, protocols, r) {
+  const id = s.id;
+  let wsURL = url;
+  if (r) {
+    const list = Array.isArray(protocols) ? protocols.map(String) : typeof protocols === "string" ? [protocols] : [];
+    const target = { api: "connectSocket", url: url, header: headerPairs(r.header), protocols: list };
+    wsURL = relay.base.replace(/^http/, "ws") + "relay/ws?token=" + encodeURIComponent(r.sess.token) +
+      "&session=" + encodeURIComponent(r.sess.id) + "&target=" + encodeURIComponent(JSON.stringify(target));
+    s.relay = true;
+  }
+  const ws = protocols === undefined ? new WebSocket(wsURL) : new WebSocket(wsURL, protocols);
+  ws.binaryType = "arraybuffer";
+  s.ws = ws;
+  const opened = function (header) {
+    s.up = true;
+    clearTimer(sockTimer(id));
+    dispatch(EV_SOPEN, id);
+    emitSock(s, "Open", { header: header, profile: {} });
+  };
+  ws.onopen = function () { if (!s.relay) opened({}); };
+  ws.onmessage = function (e) {
+    if (s.relay && !s.up) { // the relay's control frame
+      let c = null;
+      try { c = JSON.parse(e.data); } catch (err) { /* not a control frame */ }
+      if (c && c.open) {
+        const h = {};
+        for (const kv of c.open.header) h[kv[0]] = Object.prototype.hasOwnProperty.call(h, kv[0]) ? h[kv[0]] + ", " + kv[1] : kv[1];
+        opened(h);
+      } else { // the upstream handshake failed: onError now, onClose (1006) when the relay drops
+        const err = c && c.error ? c.error : { kind: "network", message: "the relay sent no control frame" };
+        console.warn("wxsim: connectSocket " + url + " through the relay: " + err.message);
+        s.relayErr = true;
+        dispatch(EV_SERROR, id, err.kind, err.message);
+      }
+      return;
+    }
+    emitSock(s, "Message", { data: e.data });
+  };
+  ws.onerror = function () { if (!s.failed && !s.relayErr) dispatch(EV_SERROR, id); };
+  ws.onclose = function (e) { sockClosed(s, e.code, e.reason); };
+}
+// sockClosed ends socket s: onClose, then Go learns it closed.
+function sockClosed(s, code, reason) {
+  socks.delete(s.id);
+  clearTimer(sockTimer(s.id));
+  emitSock(s, "Close", { code: code, reason: reason });
+  s.ls = Object.create(null);
+  dispatch(EV_SCLOSED, s.id);
 }
 // ---- file bytes: canonical path → Blob (package sim keeps the metadata and decides).
 // Saved (http://store) and user (http://usr) files persist in IndexedDB, one database per
@@ -373,7 +539,7 @@ function xhrHeaders(xhr) {
   }
   return o;
 }
-function runUpload(rec, url, headers, name, path, formData) {
+function runUpload(rec, url, headers, name, path, formData, s) {
   const blob = files.get(path);
   const fd = new FormData();
   if (formData && typeof formData === "object") {
@@ -384,8 +550,7 @@ function runUpload(rec, url, headers, name, path, formData) {
   rec.xhr = xhr;
   rec.lastProgress = -1;
   rec.t0 = now();
-  xhr.open("POST", url);
-  for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
+  xhrOpen(xhr, s, "POST", url, headers, { api: "uploadFile", url: url, header: pairs(headers), form: true });
   let total = blob.size;
   xhr.upload.onprogress = function (e) {
     if (rec.done) return;
@@ -393,18 +558,17 @@ function runUpload(rec, url, headers, name, path, formData) {
     progress(rec, e.loaded, total, "totalBytesSent", "totalBytesExpectedToSend");
   };
   xhr.onreadystatechange = function () {
-    if (xhr.readyState === 2 && !rec.done) {
-      rec.header = xhrHeaders(xhr);
-      emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: xhr.status, cookies: [] });
+    if (xhr.readyState === 2 && !rec.done && xhrHead(rec, xhr, s)) {
+      emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
     }
   };
   xhr.onload = function () {
     if (rec.done) return;
+    if (rec.relayErr) { failTask(rec, relayError(rec.relayErr, xhr.responseText), url); return; }
     if (rec.lastProgress < 100) progress(rec, total, total, "totalBytesSent", "totalBytesExpectedToSend", true); // spec §5.3
-    rec.status = xhr.status;
     rec.text = xhr.responseText;
     rec.t2 = now();
-    enter(EV_DONE, rec, xhr.status, xhr.getResponseHeader("content-type") || "");
+    enter(EV_DONE, rec, rec.status, rec.ctype);
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to upload"); };
   xhr.send(fd);
@@ -414,40 +578,42 @@ function runUpload(rec, url, headers, name, path, formData) {
 // body into a Blob and reports progress itself, so the bytes never pass through page
 // JavaScript (measured faster than a counting TransformStream, and no heap growth); the
 // size cap is checked on content-length and on every progress event.
-function runDownload(rec, url, headers, cap) {
+function runDownload(rec, url, headers, cap, s) {
   const xhr = new XMLHttpRequest();
   rec.xhr = xhr;
   rec.lastProgress = -1;
   rec.t0 = now();
-  xhr.open("GET", url);
+  xhrOpen(xhr, s, "GET", url, headers, { api: "downloadFile", url: url, header: pairs(headers) });
   xhr.responseType = "blob";
-  for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
   let total = 0;
   const exceed = function () { xhr.abort(); if (!rec.done) enter(EV_ERROR, rec, "ExceedSize", ""); };
   xhr.onreadystatechange = function () {
     if (xhr.readyState !== 2 || rec.done) return;
     rec.t1 = now();
-    if (xhr.responseURL && xhr.responseURL !== url) { enter(EV_REDIRECT, rec, xhr.responseURL); if (rec.done) return; }
+    if (!s && xhr.responseURL && xhr.responseURL !== url) { enter(EV_REDIRECT, rec, xhr.responseURL); if (rec.done) return; }
+    if (!xhrHead(rec, xhr, s)) return;
     total = Number(xhr.getResponseHeader("content-length")) || 0;
     if (total > cap) { exceed(); return; }
-    rec.header = xhrHeaders(xhr);
-    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: xhr.status, cookies: [] });
+    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
     if (!rec.done) progress(rec, 0, total, "totalBytesWritten", "totalBytesExpectedToWrite");
   };
   xhr.onprogress = function (e) {
-    if (rec.done) return;
+    if (rec.done || rec.relayErr) return;
     if (e.loaded > cap) { exceed(); return; }
     if (total > 0) progress(rec, e.loaded, total, "totalBytesWritten", "totalBytesExpectedToWrite");
   };
   xhr.onload = function () {
     if (rec.done) return;
     const blob = xhr.response || new Blob([]);
+    if (rec.relayErr) {
+      blob.text().then(function (m) { failTask(rec, relayError(rec.relayErr, m), url); });
+      return;
+    }
     if (blob.size > cap) { exceed(); return; }
-    rec.status = xhr.status;
     if (rec.lastProgress < 100) progress(rec, blob.size, total, "totalBytesWritten", "totalBytesExpectedToWrite", true); // spec §5.3
     rec.blob = blob;
     rec.t2 = now();
-    enter(EV_DONE, rec, xhr.status, xhr.getResponseHeader("content-type") || "");
+    enter(EV_DONE, rec, rec.status, rec.ctype);
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to download"); };
   xhr.send();
@@ -464,9 +630,12 @@ function profile(rec) {
   const p = {};
   for (const k of PROFILE_KEYS) p[k] = 0;
   p.fetchStart = rec.t0; p.requestStart = rec.t0; p.responseStart = rec.t1; p.responseEnd = rec.t2;
-  p.receivedBytedCount = rec.buf ? rec.buf.byteLength : 0;
+  p.receivedBytedCount = rec.buf ? rec.buf.byteLength : rec.blob ? rec.blob.size : 0;
   p.estimate_nettype = 1;
   p.peerIP = ""; p.protocol = "";
+  if (rec.prof) { // the relay's measurements (spec §9): DNS, connect, TLS, first byte, peer
+    for (const k of PROFILE_KEYS) { const v = rec.prof[k]; if (v !== undefined && v !== 0 && v !== "") p[k] = v; }
+  }
   return p;
 }
 // formEncode is spec §4.4's k=v&... encoding. sim.PlanBody decides when it applies; the
@@ -521,7 +690,7 @@ return {
       const rec = newRec("connectSocket", opts);
       const s = sockTask(rec.id);
       enter(EV_CALL, rec, api, opts);
-      if (!s.ws) socks.delete(s.id); // refused: no connection, no events (spec §6.1)
+      if (!s.opening) socks.delete(s.id); // refused: no connection, no events (spec §6.1)
       return s.task;
     };
     target.sendSocketMessage = function (o) { sockSend(socks.get(latestSock), o, "sendSocketMessage"); };
@@ -544,26 +713,20 @@ return {
     return [tag(code), typeof code === "number" ? String(code) : "", tag(reason), str(reason)].join("\0");
   },
   sockBind: function (id) { latestSock = id; },
-  sockOpen: function (id, url, protocols, timeoutMs) {
+  sockOpen: function (id, url, protocols, header, timeoutMs) {
     const s = socks.get(id);
-    const ws = protocols === undefined ? new WebSocket(url) : new WebSocket(url, protocols);
-    ws.binaryType = "arraybuffer";
-    s.ws = ws;
     setTimer(sockTimer(id), timeoutMs);
-    ws.onopen = function () {
-      clearTimer(sockTimer(id));
-      dispatch(EV_SOPEN, id);
-      emitSock(s, "Open", { header: {}, profile: {} });
-    };
-    ws.onmessage = function (e) { emitSock(s, "Message", { data: e.data }); };
-    ws.onerror = function () { if (!s.failed) dispatch(EV_SERROR, id); };
-    ws.onclose = function (e) {
-      socks.delete(id);
-      clearTimer(sockTimer(id));
-      emitSock(s, "Close", { code: e.code, reason: e.reason });
-      s.ls = Object.create(null);
-      dispatch(EV_SCLOSED, id);
-    };
+    if (!relay) { sockConnect(s, url, protocols, null); s.opening = true; return; } // a throw refuses the task
+    s.opening = true; // connects once the relay session is open
+    if (relay.value) { sockConnect(s, url, protocols, { sess: relay.value, header: header }); return; }
+    relaySession().then(function (sess) {
+      if (socks.get(id) === s && !s.failed) sockConnect(s, url, protocols, { sess: sess, header: header });
+    }, function (e) {
+      if (socks.get(id) !== s || s.failed) return;
+      console.warn("wxsim: connectSocket " + url + " through the relay: " + e.message);
+      dispatch(EV_SERROR, id, "refused", e.message);
+      sockClosed(s, 1006, "");
+    });
   },
   // sockError delivers a browser error event (it carries no detail) to onError.
   sockError: function (id, errMsg) {
@@ -589,6 +752,7 @@ return {
   },
   sockLive: function (id) { const s = socks.get(id); return !!(s && s.ws && !s.failed && s.ws.readyState < 2); },
   setPromiseStyle: function (on) { promiseStyle = on; },
+  setRelay: setRelay,
   emit: function (name, payload) {
     const ls = lists[name];
     if (!ls) return;
@@ -644,17 +808,22 @@ return {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    try { runUpload(rec, url, headers, name, path, field(o, "formData")); } catch (e) {
-      Promise.resolve().then(function () { if (!rec.done) enter(EV_ERROR, rec, String(e.name), String(e.message)); });
-    }
+    const formData = field(o, "formData");
+    withSession(rec, url, function (s) {
+      try { runUpload(rec, url, headers, name, path, formData, s); } catch (e) {
+        Promise.resolve().then(function () { failTask(rec, e, url); });
+      }
+    });
   },
   download: function (id, url, headers, timeoutMs, cap) {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    try { runDownload(rec, url, headers, cap); } catch (e) {
-      Promise.resolve().then(function () { if (!rec.done) enter(EV_ERROR, rec, String(e.name), String(e.message)); });
-    }
+    withSession(rec, url, function (s) {
+      try { runDownload(rec, url, headers, cap, s); } catch (e) {
+        Promise.resolve().then(function () { failTask(rec, e, url); });
+      }
+    });
   },
   taskSize: function (id) { const rec = recs.get(id); return rec && rec.blob ? rec.blob.size : 0; },
   okUpload: function (id, errMsg) {
@@ -794,7 +963,7 @@ return {
       data = d.decode(data);
       if (parseJSON) { try { data = JSON.parse(data); } catch (e) { /* stays a string */ } }
     }
-    settle(rec, true, { data: data, statusCode: rec.status, header: rec.header, cookies: [],
+    settle(rec, true, { data: data, statusCode: rec.status, header: rec.header, cookies: rec.cookies || [],
       profile: profile(rec), errMsg: errMsg });
   },
   okWith: function (id, res) {

@@ -114,6 +114,13 @@ func (g *Glue) DefineListeners(target js.Value, name string) {
 	g.v.Call("defineListeners", target, name)
 }
 
+// SetRelay routes transfers and sockets through the relay at base (spec §9), with token
+// (or, when empty, the token the relay gives its own pages) and the app configuration
+// session for the relay's policy; base "" is the direct browser transport.
+func (g *Glue) SetRelay(base, token string, session map[string]any) {
+	g.v.Call("setRelay", base, token, js.ValueOf(session))
+}
+
 // SetPromiseStyle turns Promise returns of async APIs on or off.
 func (g *Glue) SetPromiseStyle(on bool) { g.v.Call("setPromiseStyle", on) }
 
@@ -302,7 +309,7 @@ func (g *Glue) SocketBind(id int) { g.v.Call("sockBind", id) }
 // SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) with the
 // protocols option of o, and its handshake timer.
 func (g *Glue) SocketOpen(id int, url string, o js.Value, timeoutMS float64) error {
-	return Try(func() { g.v.Call("sockOpen", id, url, Get(o, "protocols"), timeoutMS) })
+	return Try(func() { g.v.Call("sockOpen", id, url, Get(o, "protocols"), Get(o, "header"), timeoutMS) })
 }
 
 // SocketError delivers errMsg to socket id's onError listeners.

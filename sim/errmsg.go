@@ -1,6 +1,9 @@
 package sim
 
-import "strconv"
+import (
+	"strconv"
+	"strings"
+)
 
 // API names as they appear in errMsg (spec §1.1).
 const (
@@ -114,6 +117,8 @@ func TransportError(name, msg string) Reason {
 	switch {
 	case name == "ExceedSize":
 		return ErrExceedFileSize
+	case strings.HasPrefix(name, "relay-"):
+		return RelayError(name[len("relay-"):], msg)
 	case name == "OpaqueRedirect":
 		return NetworkError("redirect:'manual' response is opaque to the browser transport (its status and Location cannot be read; the relay can)")
 	case name == "TypeError" && msg != "":
@@ -122,6 +127,28 @@ func TransportError(name, msg string) Reason {
 		return NetworkError("network error: " + name)
 	}
 	return NetworkError("network error: " + name + ": " + msg)
+}
+
+// ErrSSL is WeChat's failure for a server whose TLS it refuses (spec §9); the precise
+// cause goes to the simulator console.
+var ErrSSL = NetworkError("ssl hand shake error")
+
+// RelayError is the failure for an error answer of the relay (spec §9) of kind (its
+// X-Wxsim-Error: policy, ssl, size, header, refused, network) with message msg.
+func RelayError(kind, msg string) Reason {
+	switch kind {
+	case "policy":
+		return ErrDomain // a redirect hop outside the lists (§3.6)
+	case "ssl":
+		return ErrSSL
+	case "size":
+		return ErrExceedFileSize
+	case "header":
+		return Reason{"invalid header: " + msg, 1}
+	case "refused":
+		return NetworkError(msg) // "relay refused: ..."
+	}
+	return NetworkError("network error: " + msg)
 }
 
 // PromiseStyle reports whether async APIs without callbacks return a Promise (spec §1.3).

@@ -4,6 +4,9 @@
  *   await wxsim.start({appId: 'wx123', domains: {request: ['https://api.example.com']}});
  *   wx.request({url: 'https://api.example.com/hello', success(res) { ... }});
  *
+ * With {relay: true} (or relay: 'http://ADDR/' and relayToken) the network APIs go
+ * through the native relay of `wxsim` (spec §9); pages it serves get the token by itself.
+ *
  * It loads wasm_exec.js and wx.wasm from next to itself (or config.wasm), runs the Go
  * runtime once per page, and passes the config to it. See README.md for the contract.
  */
@@ -58,6 +61,9 @@
       var run = function () {
         if (config !== undefined && config !== null && typeof config !== "object") {
           return Promise.reject(new Error("wxsim config should be an object"));
+        }
+        if (config && config.relay === true) { // the relay of the server that serves this page
+          config = Object.assign({}, config, { relay: location.origin + "/" });
         }
         var wasmURL = config && config.wasm ? String(config.wasm) : new URL("wx.wasm", base).href;
         if (!booting) booting = boot(wasmURL).then(function (c) { ctl = c; return c; });

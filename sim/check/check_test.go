@@ -131,7 +131,7 @@ func noDNS(context.Context, string, string) ([]netip.AddrPort, error) {
 func TestCLI(t *testing.T) {
 	f := newFixtures(t)
 	caFile := filepath.Join(t.TempDir(), "ca.pem")
-	require.NoError(t, os.WriteFile(caFile, f.ca.pem, 0o600))
+	require.NoError(t, os.WriteFile(caFile, f.ca.PEM, 0o600))
 	base := Options{Resolve: noDNS, Now: func() time.Time { return testNow }}
 	maps := []string{"--ca", caFile}
 	for host, addr := range f.pins {

@@ -43,19 +43,16 @@ func checkURL(s *session, api, raw string) (*url.URL, error) {
 		return nil, &policyError{err, raw}
 	}
 	u, err := url.Parse(raw)
-	if err != nil || !strings.EqualFold(u.Scheme, parts.Scheme) || u.User != nil ||
-		!strings.EqualFold(bracket(u.Hostname()), parts.Host) || strings.TrimLeft(u.Port(), "0") != strings.TrimLeft(parts.Port, "0") {
+	if err != nil || !strings.EqualFold(u.Scheme, parts.Scheme) || u.User != nil {
 		return nil, &refusal{"the URL reads differently to the policy and to the HTTP client; write it plainly: " + raw}
 	}
-	return u, nil
-}
-
-// bracket puts an IPv6 host in brackets, as sim.URLParts writes it.
-func bracket(h string) string {
-	if strings.Contains(h, ":") {
-		return "[" + h + "]"
+	// the host and port the policy passed, in the browser's normal form (127.1 is
+	// 127.0.0.1), are the ones requested, whatever Go's parser made of them
+	u.Host = parts.Host
+	if parts.Port != "" {
+		u.Host += ":" + parts.Port
 	}
-	return h
+	return u, nil
 }
 
 // dropHeaders are never forwarded from the page: hop-by-hop (RFC 9110 §7.6.1), proxy

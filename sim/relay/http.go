@@ -70,7 +70,7 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	method, err := sim.NormalizeMethod(t.Method, true)
+	method, err := sim.NormalizeMethod(t.Method, false) // the relay sends TRACE and CONNECT (spec §4.2)
 	switch {
 	case t.API == sim.APIUploadFile:
 		method = http.MethodPost
@@ -226,7 +226,7 @@ func (rl *Relay) answer(w http.ResponseWriter, r *http.Request, t target, resp *
 			panic(http.ErrAbortHandler)
 		}
 	}
-	rl.o.Logf("relay: %s %s %s → %d, %d bytes in %s", t.API, r.Method, t.URL, resp.StatusCode, n,
+	rl.o.Logf("relay: %s %s %s → %d, %d bytes in %s", t.API, resp.Request.Method, t.URL, resp.StatusCode, n,
 		time.Duration((now()-tm.fetchStart)*1e6).Round(time.Microsecond))
 }
 

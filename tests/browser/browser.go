@@ -58,6 +58,10 @@ func ServePage(dist string, page []byte, extra ...Dir) (string, func(), error) {
 	mux := http.NewServeMux()
 	mux.Handle("/dist/", http.StripPrefix("/dist/", http.FileServer(http.Dir(dist))))
 	for _, d := range extra {
+		if d.Handler != nil {
+			mux.Handle(d.Prefix, d.Handler)
+			continue
+		}
 		mux.Handle(d.Prefix, http.StripPrefix(d.Prefix, http.FileServer(http.Dir(d.Path))))
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -73,8 +77,12 @@ func ServePage(dist string, page []byte, extra ...Dir) (string, func(), error) {
 	return "http://" + ln.Addr().String() + "/", func() { srv.Close() }, nil
 }
 
-// Dir is an extra directory served by ServePage at Prefix ("/jslib/").
-type Dir struct{ Prefix, Path string }
+// Dir is an extra directory served by ServePage at Prefix ("/jslib/"), or, when Handler
+// is set, a handler mounted there (the relay's "/relay/").
+type Dir struct {
+	Prefix, Path string
+	Handler      http.Handler
+}
 
 // Eval evaluates expr in ctx's page, awaiting a promise result, and decodes it into out
 // (nil to discard).

@@ -7,12 +7,15 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"wxsim/sim/relay"
 
 	"wxsim/tests/browser"
 	"wxsim/tests/fixture"
@@ -65,10 +68,20 @@ func servePage() (func(), error) {
 	if err != nil {
 		return nil, err
 	}
+	// the relay is mounted on the page's own server, as `wxsim` serves the simulator:
+	// pages get its token without configuration (relay_test.go)
+	var pageRelay *relay.Relay
 	u, stop, err := browser.ServePage("../../web/dist", page,
-		browser.Dir{Prefix: "/jslib/", Path: "../jslib/node_modules"})
+		browser.Dir{Prefix: "/jslib/", Path: "../jslib/node_modules"},
+		browser.Dir{Prefix: "/relay/", Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			pageRelay.ServeHTTP(w, r)
+		})})
+	if err != nil {
+		return nil, err
+	}
 	pageURL = u
-	return stop, err
+	pageRelay = newRelay(relay.Options{Self: []string{strings.TrimSuffix(u, "/")}})
+	return stop, nil
 }
 
 // Page is one browser tab with the test page loaded.

@@ -26,7 +26,7 @@ func (r *Runtime) request(id int, o js.Value) {
 	switch f.MethodType {
 	case "Undefined":
 	case "String":
-		m, err := sim.NormalizeMethod(f.Method, true)
+		m, err := sim.NormalizeMethod(f.Method, r.cfg.Relay == "")
 		if err != nil {
 			fail(asReason(err))
 			return
@@ -70,7 +70,7 @@ func (r *Runtime) request(id int, o js.Value) {
 			return
 		}
 	}
-	if sim.NeedDefaultContentType(hasCT, false, enc) {
+	if sim.NeedDefaultContentType(hasCT, r.cfg.Relay != "", enc) {
 		headers = append(headers, "content-type", sim.DefaultContentType)
 	}
 	tv, terr := strconv.ParseFloat(f.Timeout, 64)

@@ -113,9 +113,18 @@ func (r *Runtime) apply(c sim.Config) {
 	r.sched.KeepAlive = c.BackgroundKeepAlive
 	r.socks.SDK = c.SDK
 	r.g.SetPromiseStyle(c.PromiseStyle())
-	if c.Relay != "" {
-		r.g.Warn("wxsim: config.relay is accepted but the relay transport is not built yet (issue 7); using the browser transport")
+	r.g.SetRelay(c.Relay, c.RelayToken, relaySession(c))
+}
+
+// relaySession is what the relay needs of the configuration to apply the app's policy
+// and send its Referer (spec §9): the relay parses it with the same sim.ParseConfig.
+func relaySession(c sim.Config) map[string]any {
+	if c.Relay == "" {
+		return nil
 	}
+	e := c.Export()
+	return map[string]any{"appId": e["appId"], "appVersion": e["appVersion"], "sdkVersion": e["sdkVersion"],
+		"domains": e["domains"], "urlCheck": e["urlCheck"]}
 }
 
 // Config returns the effective configuration.

@@ -42,9 +42,9 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 		fail(asReason(err))
 		return
 	}
-	if f.HeaderSet && !r.headerWarned {
+	if f.HeaderSet && r.cfg.Relay == "" && !r.headerWarned {
 		r.headerWarned = true
-		r.g.Warn("wxsim: connectSocket header cannot be sent by the browser's WebSocket; the relay (issue 7) will send it (see README)")
+		r.g.Warn("wxsim: connectSocket header cannot be sent by the browser's WebSocket; start wxsim with a relay to send it (see README)")
 	}
 	for _, e := range effs {
 		if e.Kind == sim.SocketOpen {
@@ -82,6 +82,10 @@ func (r *Runtime) socketEvent(ev, id int, a, b js.Value) {
 	case jsbridge.EvSocketClosed:
 		r.socks.Closed(sim.TaskID(id))
 	case jsbridge.EvSocketError:
+		if a.Type() == js.TypeString { // the relay's reason: kind a, message b
+			r.g.SocketError(id, sim.Fail{API: sim.APIConnectSocket, Reason: sim.RelayError(a.String(), b.String())}.ErrMsg())
+			return
+		}
 		r.g.SocketError(id, sim.SocketError())
 	case jsbridge.EvSocketSend:
 		reason := sim.ErrNotConnected
