@@ -66,7 +66,13 @@ func checkProgress(t *testing.T, r transferResult) {
 // spec §5.2: downloads are byte-exact with and without content-length; any status is a
 // success; progress per §5.3.
 func TestDownloadFile(t *testing.T) {
-	p := filesPage(t, filesCfg)
+	for _, tr := range transports { // spec §9: the same behaviour through the relay
+		t.Run(tr.name, func(t *testing.T) { testDownloadFile(t, withTransport(filesCfg, tr.extra)) })
+	}
+}
+
+func testDownloadFile(t *testing.T, cfg string) {
+	p := filesPage(t, cfg)
 	for _, c := range []struct {
 		size int
 		cl   string
@@ -125,7 +131,15 @@ func TestDownloadFile(t *testing.T) {
 
 // spec §5.2: the size cap fails as soon as it is known and keeps no file; abort too.
 func TestDownloadLimitsAndAbort(t *testing.T) {
-	p := filesPage(t, `{domains: {downloadFile: ['https://api.example.test']}, maxDownloadSize: 100000}`)
+	for _, tr := range transports { // spec §9: the same behaviour through the relay
+		t.Run(tr.name, func(t *testing.T) {
+			testDownloadLimitsAndAbort(t, withTransport(`{domains: {downloadFile: ['https://api.example.test']}, maxDownloadSize: 100000}`, tr.extra))
+		})
+	}
+}
+
+func testDownloadLimitsAndAbort(t *testing.T, cfg string) {
+	p := filesPage(t, cfg)
 	files := func() float64 { return p.Stats()["files"] }
 	before := files()
 	for _, cl := range []string{"1", "0"} {
@@ -164,7 +178,13 @@ type uploadReply struct {
 
 // spec §5.1: uploads arrive byte-exact with their fields, names and a sound boundary.
 func TestUploadFile(t *testing.T) {
-	p := filesPage(t, filesCfg)
+	for _, tr := range transports { // spec §9: the same behaviour through the relay
+		t.Run(tr.name, func(t *testing.T) { testUploadFile(t, withTransport(filesCfg, tr.extra)) })
+	}
+}
+
+func testUploadFile(t *testing.T, cfg string) {
+	p := filesPage(t, cfg)
 	for _, n := range []int{0, 1, 1 << 20, 20 << 20} {
 		t.Run(fmt.Sprintf("%d bytes", n), func(t *testing.T) {
 			var out struct {

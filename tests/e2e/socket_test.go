@@ -27,7 +27,13 @@ func waitWS(t *testing.T, cond func(fixture.Stats) bool) {
 
 // spec §6.2, §6.8: text and binary frames echo byte-exact and in order.
 func TestSocketEcho(t *testing.T) {
-	p := newPage(t, sockCfg)
+	for _, tr := range transports { // spec §9: the same behaviour through the relay
+		t.Run(tr.name, func(t *testing.T) { testSocketEcho(t, withTransport(sockCfg, tr.extra)) })
+	}
+}
+
+func testSocketEcho(t *testing.T, cfg string) {
+	p := newPage(t, cfg)
 	var out struct {
 		Created bool     `json:"created"`
 		Texts   []string `json:"texts"`
@@ -65,7 +71,13 @@ func TestSocketEcho(t *testing.T) {
 
 // spec §6.4: every close path, with codes and reasons exactly as sent.
 func TestSocketClosePaths(t *testing.T) {
-	p := newPage(t, sockCfg)
+	for _, tr := range transports { // spec §9: the same behaviour through the relay
+		t.Run(tr.name, func(t *testing.T) { testSocketClosePaths(t, withTransport(sockCfg, tr.extra)) })
+	}
+}
+
+func testSocketClosePaths(t *testing.T, cfg string) {
+	p := newPage(t, cfg)
 	type closeRes struct {
 		Code   int    `json:"code"`
 		Reason string `json:"reason"`
@@ -120,7 +132,13 @@ func TestSocketClosePaths(t *testing.T) {
 // spec §6.3, §6.4: send before open and after close fail; a goodbye sent before close
 // reaches the server first.
 func TestSocketSendStates(t *testing.T) {
-	p := newPage(t, sockCfg)
+	for _, tr := range transports { // spec §9: the same behaviour through the relay
+		t.Run(tr.name, func(t *testing.T) { testSocketSendStates(t, withTransport(sockCfg, tr.extra)) })
+	}
+}
+
+func testSocketSendStates(t *testing.T, cfg string) {
+	p := newPage(t, cfg)
 	var out struct {
 		Before map[string]any `json:"before"`
 		After  map[string]any `json:"after"`
