@@ -31,8 +31,9 @@ func main() {
 	flag.IntVar(&files.rounds, "rounds", 3, "rounds of each file transfer")
 	flag.IntVar(&files.down, "down", 100, "MiB per downloadFile")
 	flag.IntVar(&files.up, "up", 50, "MiB per uploadFile")
+	relayOnly := flag.Bool("relay", false, "only the relay benchmark")
 	flag.Parse()
-	if err := run(*n, *big, *starts); err != nil {
+	if err := run(*n, *big, *starts, *relayOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -41,7 +42,7 @@ func main() {
 // files are the file transfer benchmark's settings (flags).
 var files struct{ rounds, down, up int }
 
-func run(n, big, starts int) error {
+func run(n, big, starts int, relayOnly bool) error {
 	dist := "web/dist"
 	if err := buildEmpty(dist); err != nil {
 		return err
@@ -56,6 +57,9 @@ func run(n, big, starts int) error {
 		return err
 	}
 	defer cancel()
+	if relayOnly {
+		return runRelay(ctx, dist, fx)
+	}
 
 	size, err := gzipSize(filepath.Join(dist, "wx.wasm"))
 	if err != nil {
@@ -114,7 +118,10 @@ func run(n, big, starts int) error {
 	}
 	fmt.Printf("socket throughput, 64 KiB frames for 5 s each (8 in flight): SocketTask %.1f MB/s, WebSocket %.1f MB/s, ratio %.3f (target ≥ 0.9)\n",
 		stp.WxMBps, stp.RawMBps, stp.WxMBps/stp.RawMBps)
-	return runFiles(tab, wasmStart)
+	if err := runFiles(tab, wasmStart); err != nil {
+		return err
+	}
+	return runRelay(ctx, dist, fx)
 }
 
 // runFiles measures wx.downloadFile and wx.uploadFile against fetch().blob() and an XHR
