@@ -185,7 +185,7 @@ func TestUploadFile(t *testing.T) {
 
 func testUploadFile(t *testing.T, cfg string) {
 	p := filesPage(t, cfg)
-	for _, n := range []int{0, 1, 1 << 20, 20 << 20} {
+	for _, n := range []int{0, 1, 1 << 20, 50 << 20} {
 		t.Run(fmt.Sprintf("%d bytes", n), func(t *testing.T) {
 			var out struct {
 				Sum string         `json:"sum"`
