@@ -157,6 +157,9 @@ func (rl *Relay) dial(ctx context.Context, network, addr string) (net.Conn, erro
 		return nil, err
 	}
 	tm, _ := ctx.Value(timingKey{}).(*timing)
+	if tm == nil {
+		tm = new(timing) // a dial outside a relay call: nothing records its phases
+	}
 	tm.mark(&tm.dnsStart)
 	targets, pinned, err := rl.resolve(ctx, host, port)
 	tm.mark(&tm.dnsEnd)

@@ -62,12 +62,17 @@ type fixtureTLS struct {
 }
 
 // harness is one relay with its upstream fixtures. Add fixtures, names and options
-// first, then start it.
+// first, then start it. Subtests use h.sub(t), so that helpers fail the right test.
 type harness struct {
-	t      *testing.T
+	*relayFixture
+	t *testing.T
+}
+
+type relayFixture struct {
 	ca     *tlstest.CA
 	pins   map[string]string
 	names  map[string][]netip.AddrPort // the resolver hook: names not pinned
+	ups    []*upstream
 	opts   Options
 	rl     *Relay
 	srv    *httptest.Server
@@ -79,10 +84,13 @@ type harness struct {
 	logs     []string
 }
 
+// sub is h for the subtest t.
+func (h *harness) sub(t *testing.T) *harness { return &harness{h.relayFixture, t} }
+
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{t: t, ca: tlstest.NewCA(t, time.Now()), pins: map[string]string{},
-		names: map[string][]netip.AddrPort{}}
+	h := &harness{&relayFixture{ca: tlstest.NewCA(t, time.Now()), pins: map[string]string{},
+		names: map[string][]netip.AddrPort{}}, t}
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, l := range h.logLines() {
@@ -133,6 +141,7 @@ func (h *harness) upstream(name string, handler http.HandlerFunc, ft ...fixtureT
 		u.StartTLS()
 	}
 	h.t.Cleanup(u.Close)
+	h.ups = append(h.ups, u)
 	h.pins[name] = u.Listener.Addr().String()
 	return u
 }
@@ -153,6 +162,8 @@ func (h *harness) start(edit ...func(*Options)) *harness {
 			}
 			return nil, errors.New("test resolver: no such host " + host)
 		},
+		// A failing test must not hang on a blocked call: the idle cap ends it.
+		Idle: 15 * time.Second,
 		Logf: func(format string, args ...any) {
 			h.logMu.Lock()
 			h.logs = append(h.logs, fmt.Sprintf(format, args...))
@@ -167,8 +178,17 @@ func (h *harness) start(edit ...func(*Options)) *harness {
 	h.srv.Config.ErrorLog = log.New(io.Discard, "", 0) // aborted handlers are expected
 	h.srv.Start()
 	h.t.Cleanup(h.srv.Close)
+	// Runs first: drop every connection, so that handlers still blocked (a failed
+	// test) see their request end and the Close calls above do not wait for them.
+	h.t.Cleanup(func() {
+		for _, u := range h.ups {
+			u.CloseClientConnections()
+		}
+		h.srv.CloseClientConnections()
+	})
 	h.origin = h.srv.URL
 	h.client = h.srv.Client()
+	h.client.Timeout = 20 * time.Second // a failing test ends instead of hanging
 	return h
 }
 
@@ -351,15 +371,24 @@ func recv[T any](t *testing.T, c <-chan T, what string) T {
 	}
 }
 
-// pattern is a deterministic body of n bytes.
+// pattern is a deterministic body of n bytes: a pseudo-random block of an odd length
+// repeated, each 4 KiB stamped with its index, so that lost, repeated or reordered
+// chunks change the hash. (Cheap under the race detector, unlike a byte loop.)
 func pattern(n int) []byte {
+	const block = 64<<10 + 7
 	b := make([]byte, n)
 	var x uint32 = 2463534242
-	for i := range b {
+	for i := range b[:min(n, block)] {
 		x ^= x << 13
 		x ^= x >> 17
 		x ^= x << 5
 		b[i] = byte(x)
+	}
+	for i := block; i < n; i += copy(b[i:], b[:block]) {
+	}
+	for i := 0; i+1 < n; i += 4096 {
+		b[i] ^= byte(i >> 12)
+		b[i+1] ^= byte(i >> 20)
 	}
 	return b
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"wxsim/sim"
@@ -30,11 +31,16 @@ type target struct {
 	Protocols []string    `json:"protocols"` // WebSocket subprotocols
 }
 
-func parseTarget(escaped string) (target, error) {
+// parseTarget decodes a call description: JSON text, URI-encoded once more when escaped
+// (the X-Wxsim-Target header; a ws query value comes decoded by the URL parser already).
+func parseTarget(raw string, escaped bool) (target, error) {
 	var t target
-	s, err := url.PathUnescape(escaped)
+	var err error
+	if escaped {
+		raw, err = url.PathUnescape(raw)
+	}
 	if err == nil {
-		err = json.Unmarshal([]byte(s), &t)
+		err = json.Unmarshal([]byte(raw), &t)
 	}
 	return t, err
 }
@@ -50,13 +56,13 @@ type meta struct {
 
 // call opens the session and target of a relay call and checks them; it writes the
 // refusal and returns ok false when the call cannot go on.
-func (rl *Relay) call(w http.ResponseWriter, r *http.Request, sessionID, rawTarget string) (s *session, t target, ok bool) {
+func (rl *Relay) call(w http.ResponseWriter, r *http.Request, sessionID, rawTarget string, escaped bool) (s *session, t target, ok bool) {
 	s = rl.sessions.get(sessionID)
 	if s == nil {
 		rl.refuse(w, r, http.StatusForbidden, "unknown relay session (was the server restarted? reload the page)")
 		return nil, t, false
 	}
-	t, err := parseTarget(rawTarget)
+	t, err := parseTarget(rawTarget, escaped)
 	if err != nil {
 		rl.refuse(w, r, http.StatusBadRequest, "malformed call description: "+err.Error())
 		return nil, t, false
@@ -66,7 +72,7 @@ func (rl *Relay) call(w http.ResponseWriter, r *http.Request, sessionID, rawTarg
 
 // serveHTTP relays one request, uploadFile or downloadFile (spec §9).
 func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	s, t, ok := rl.call(w, r, r.Header.Get("X-Wxsim-Session"), r.Header.Get("X-Wxsim-Target"))
+	s, t, ok := rl.call(w, r, r.Header.Get("X-Wxsim-Session"), r.Header.Get("X-Wxsim-Target"), true)
 	if !ok {
 		return
 	}
@@ -328,14 +334,14 @@ func (rl *Relay) tlsVersionCause(ctx context.Context, t target, err error) strin
 type touchReader struct {
 	r     io.Reader
 	touch func()
-	n     *int64
+	n     *atomic.Int64 // read by the handler while the transport still sends
 }
 
 func (t *touchReader) Read(p []byte) (int, error) {
 	n, err := t.r.Read(p)
 	if n > 0 {
 		t.touch()
-		*t.n += int64(n)
+		t.n.Add(int64(n))
 	}
 	return n, err
 }
@@ -348,7 +354,7 @@ type timing struct {
 	tlsStart, tlsEnd, requestStart, requestEnd, firstByte  float64
 	peer                                                   string
 	reused                                                 bool
-	sent                                                   int64
+	sent                                                   atomic.Int64
 }
 
 func now() float64 { return float64(time.Now().UnixMicro()) / 1e3 }
@@ -404,6 +410,6 @@ func (tm *timing) profile(resp *http.Response) map[string]any {
 		"SSLconnectionStart": tm.tlsStart, "SSLconnectionEnd": tm.tlsEnd,
 		"requestStart": tm.requestStart, "requestEnd": tm.requestEnd, "responseStart": tm.firstByte,
 		"rtt": rtt, "peerIP": host, "port": p, "protocol": proto, "socketReused": tm.reused,
-		"sendBytesCount": tm.sent,
+		"sendBytesCount": tm.sent.Load(),
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -38,8 +39,9 @@ func record(r *http.Request) seen {
 // other headers; the page gets status, every header, Set-Cookie as `cookies`, the body
 // and the measured `profile` fields.
 func TestRequestHeadersCookiesProfile_Spec4_3_4_5_9(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
-	got := make(chan seen, 2)
+	got := make(chan seen, 64)
 	up := h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		got <- record(r)
 		w.Header().Add("X-Multi", "a")
@@ -67,6 +69,7 @@ func TestRequestHeadersCookiesProfile_Spec4_3_4_5_9(t *testing.T) {
 	assert.Equal(t, "GET", s.method)
 	assert.Equal(t, apiHost, s.host)
 	assert.Equal(t, "/hello?q=1", s.uri)
+	assert.Equal(t, 2, s.proto, "HTTP/2 upstream")
 	assert.Equal(t, []string{wantRef}, s.header.Values("Referer"), "§4.3: the user's Referer is replaced by WeChat's")
 	ua := s.header.Values("User-Agent")
 	require.Len(t, ua, 1)
@@ -120,6 +123,7 @@ func TestRequestHeadersCookiesProfile_Spec4_3_4_5_9(t *testing.T) {
 // Spec §4.5: any HTTP status is a success: the relay answers 200 and the upstream status
 // travels in the meta, with the body.
 func TestAnyStatusIsAnAnswer_Spec4_5(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		code, _ := strconv.Atoi(r.URL.Query().Get("code"))
@@ -130,6 +134,7 @@ func TestAnyStatusIsAnAnswer_Spec4_5(t *testing.T) {
 	sess := h.session(config())
 	for _, code := range []int{200, 204, 404, 500, 503} {
 		t.Run(strconv.Itoa(code), func(t *testing.T) {
+			h := h.sub(t)
 			resp := h.call(sess, get("https://api.wxsim.test/s?code="+strconv.Itoa(code)), nil)
 			assert.Equal(t, http.StatusOK, resp.StatusCode)
 			assert.Empty(t, resp.Header.Get("X-Wxsim-Error"))
@@ -149,11 +154,11 @@ func TestAnyStatusIsAnAnswer_Spec4_5(t *testing.T) {
 // Spec §9, §4.6: the body is streamed, not buffered: the page gets the head and the first
 // chunk while the upstream still holds the rest.
 func TestBodyStreamed_Spec4_6_9(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	release := make(chan struct{})
 	var once sync.Once
 	free := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(free)
 	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		_, _ = io.WriteString(w, "first chunk;")
@@ -166,6 +171,7 @@ func TestBodyStreamed_Spec4_6_9(t *testing.T) {
 		_, _ = io.WriteString(w, "the rest")
 	})
 	h.start()
+	t.Cleanup(free)
 	sess := h.session(config())
 
 	type result struct {
@@ -198,6 +204,7 @@ func TestBodyStreamed_Spec4_6_9(t *testing.T) {
 // Spec §9: a per-app cookie jar: cookies set on one call go with the next calls of the
 // same appId, across sessions, and never with another app's.
 func TestCookieJarPerApp_Spec9(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/login" {
@@ -230,8 +237,9 @@ func TestCookieJarPerApp_Spec9(t *testing.T) {
 // it is requested; the Referer stays WeChat's on every hop; redirect:'manual' returns
 // the 3xx itself.
 func TestRedirects_Spec3_6(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
-	bSeen := make(chan seen, 4)
+	bSeen := make(chan seen, 64)
 	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case "/to-b-final":
@@ -260,6 +268,7 @@ func TestRedirects_Spec3_6(t *testing.T) {
 	sess := h.session(config(list("request", "https://"+apiHost, "https://b.wxsim.test")))
 
 	t.Run("followed", func(t *testing.T) {
+		h := h.sub(t)
 		resp := h.call(sess, get("https://api.wxsim.test/to-b-final", [2]string{"Referer", "https://evil.test/"}), nil)
 		m := metaOf(t, resp)
 		assert.Equal(t, 200, m.Status)
@@ -271,6 +280,7 @@ func TestRedirects_Spec3_6(t *testing.T) {
 		assert.Contains(t, s.header.Get("User-Agent"), "MicroMessenger/")
 	})
 	t.Run("hop to an unlisted host", func(t *testing.T) {
+		h := h.sub(t)
 		resp := h.call(sess, get("https://api.wxsim.test/to-c"), nil)
 		status, kind, msg := relayErr(t, resp)
 		assert.Equal(t, http.StatusForbidden, status)
@@ -283,6 +293,7 @@ func TestRedirects_Spec3_6(t *testing.T) {
 	})
 	for _, path := range []string{"/to-http", "/to-port"} {
 		t.Run("hop "+path, func(t *testing.T) {
+			h := h.sub(t)
 			before := b.traffic()
 			_, kind, msg := relayErr(t, h.call(sess, get("https://api.wxsim.test"+path), nil))
 			assert.Equal(t, "policy", kind, msg)
@@ -290,6 +301,7 @@ func TestRedirects_Spec3_6(t *testing.T) {
 		})
 	}
 	t.Run("manual", func(t *testing.T) {
+		h := h.sub(t)
 		before := b.traffic()
 		tg := get("https://api.wxsim.test/to-b-final")
 		tg.Redirect = "manual"
@@ -300,6 +312,7 @@ func TestRedirects_Spec3_6(t *testing.T) {
 		assert.Equal(t, before, b.traffic(), "manual: the redirect is not followed")
 	})
 	t.Run("too many", func(t *testing.T) {
+		h := h.sub(t)
 		_, kind, msg := relayErr(t, h.call(sess, get("https://api.wxsim.test/loop"), nil))
 		assert.Equal(t, "refused", kind)
 		assert.Contains(t, msg, "stopped after 10 redirects")
@@ -309,6 +322,7 @@ func TestRedirects_Spec3_6(t *testing.T) {
 // Spec §9: TLS like WeChat: ≥ 1.2, a trusted chain, the host name, within validity;
 // each failure is `ssl` with the precise cause. urlCheck:false skips the checks.
 func TestTLSLikeWeChat_Spec9(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	now := time.Now()
 	ok := func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, "ok") }
@@ -343,6 +357,7 @@ func TestTLSLikeWeChat_Spec9(t *testing.T) {
 	assert.Equal(t, 200, m.Status, "a good server passes")
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			h := h.sub(t)
 			status, kind, msg := relayErr(t, h.call(strict, get("https://"+c.name+"/"), nil))
 			assert.Equal(t, http.StatusBadGateway, status)
 			assert.Equal(t, "ssl", kind, msg)
@@ -362,6 +377,7 @@ func TestTLSLikeWeChat_Spec9(t *testing.T) {
 // Spec §5.1, §9: uploads stream to the upstream byte-exact, with the page's multipart
 // Content-Type kept when target.form is set, at known and unknown lengths.
 func TestUploadByteExact_Spec5_1(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
 	type upload struct {
 		s    seen
@@ -369,7 +385,7 @@ func TestUploadByteExact_Spec5_1(t *testing.T) {
 		n    int64
 		err  error
 	}
-	got := make(chan upload, 1)
+	got := make(chan upload, 64)
 	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		hash, n, err := hashReader(r.Body)
 		got <- upload{record(r), hash, n, err}
@@ -380,10 +396,11 @@ func TestUploadByteExact_Spec5_1(t *testing.T) {
 	const ctype = "multipart/form-data; boundary=----wxsimBoundary7MA4YWxk"
 	for _, size := range []int{0, 1 << 20, 20 << 20} {
 		for _, unknown := range []bool{false, true} {
-			if size == 0 && unknown {
-				continue
+			if unknown && size != 1<<20 {
+				continue // one streamed size is enough
 			}
 			t.Run(fmt.Sprintf("%d bytes unknown length %v", size, unknown), func(t *testing.T) {
+				h := h.sub(t)
 				data := pattern(size)
 				var body io.Reader = bytes.NewReader(data)
 				if unknown {
@@ -413,8 +430,9 @@ func TestUploadByteExact_Spec5_1(t *testing.T) {
 
 // Spec §5.2, §9: downloads stream to the page byte-exact with their length.
 func TestDownloadByteExact_Spec5_2(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
-	methods := make(chan string, 1)
+	methods := make(chan string, 64)
 	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		methods <- r.Method
 		n, _ := strconv.Atoi(r.URL.Query().Get("n"))
@@ -426,6 +444,7 @@ func TestDownloadByteExact_Spec5_2(t *testing.T) {
 	sess := h.session(config())
 	for _, size := range []int{0, 1 << 20, 20 << 20} {
 		t.Run(strconv.Itoa(size), func(t *testing.T) {
+			h := h.sub(t)
 			tg := target{API: "downloadFile", URL: "https://api.wxsim.test/file.bin?n=" + strconv.Itoa(size), Method: "POST"}
 			resp := h.call(sess, tg, strings.NewReader("ignored"))
 			m := metaOf(t, resp)
@@ -443,6 +462,7 @@ func TestDownloadByteExact_Spec5_2(t *testing.T) {
 // Spec §5.2: bodies are capped both ways (Options.MaxBody): over the cap is kind `size`,
 // before any upstream traffic when the length is known.
 func TestBodyCap_Spec5_2(t *testing.T) {
+	t.Parallel()
 	const max = 64 << 10
 	h := newHarness(t)
 	up := h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
@@ -462,38 +482,40 @@ func TestBodyCap_Spec5_2(t *testing.T) {
 	})
 	h.start(func(o *Options) { o.MaxBody = max })
 	sess := h.session(config())
-	upload := func(path string, n int, unknown bool) *http.Response {
+	upload := func(t *testing.T, path string, n int, unknown bool) *http.Response {
 		var body io.Reader = bytes.NewReader(pattern(n))
 		if unknown {
 			body = io.MultiReader(body)
 		}
-		return h.call(sess, target{API: "uploadFile", URL: "https://api.wxsim.test" + path, Form: true}, body)
+		return h.sub(t).call(sess, target{API: "uploadFile", URL: "https://api.wxsim.test" + path, Form: true}, body)
 	}
 
 	t.Run("request over the cap, known length", func(t *testing.T) {
-		status, kind, msg := relayErr(t, upload("/up", max+1, false))
+		status, kind, msg := relayErr(t, upload(t, "/up", max+1, false))
 		assert.Equal(t, http.StatusBadGateway, status)
 		assert.Equal(t, "size", kind)
 		assert.Equal(t, "body of 65537 bytes exceeds the relay's 65536-byte cap", msg)
 		assert.Zero(t, up.traffic(), "refused before any upstream traffic")
 	})
 	t.Run("request at the cap", func(t *testing.T) {
-		resp := upload("/up", max, false)
+		resp := upload(t, "/up", max, false)
 		assert.Equal(t, 200, metaOf(t, resp).Status)
 	})
 	t.Run("request over the cap, streamed", func(t *testing.T) {
-		status, kind, msg := relayErr(t, upload("/up", max+4096, true))
+		status, kind, msg := relayErr(t, upload(t, "/up", max+4096, true))
 		assert.Equal(t, http.StatusBadGateway, status)
 		assert.Equal(t, "size", kind)
 		assert.Contains(t, msg, "exceeds the relay's 65536-byte cap")
 	})
 	t.Run("response length over the cap", func(t *testing.T) {
+		h := h.sub(t)
 		status, kind, msg := relayErr(t, h.call(sess, get("https://api.wxsim.test/big-known"), nil))
 		assert.Equal(t, http.StatusBadGateway, status)
 		assert.Equal(t, "size", kind)
 		assert.Equal(t, "body of 65537 bytes exceeds the relay's 65536-byte cap", msg)
 	})
 	t.Run("response at the cap", func(t *testing.T) {
+		h := h.sub(t)
 		resp := h.call(sess, get("https://api.wxsim.test/exact"), nil)
 		metaOf(t, resp)
 		b, err := io.ReadAll(resp.Body)
@@ -501,6 +523,7 @@ func TestBodyCap_Spec5_2(t *testing.T) {
 		assert.Len(t, b, max)
 	})
 	t.Run("response streamed over the cap", func(t *testing.T) {
+		h := h.sub(t)
 		resp := h.call(sess, get("https://api.wxsim.test/big-chunked"), nil)
 		metaOf(t, resp)
 		b, err := io.ReadAll(resp.Body)
@@ -513,12 +536,13 @@ func TestBodyCap_Spec5_2(t *testing.T) {
 // Spec §4.7, §5.4: when the page aborts, the upstream request ends too (the fixture sees
 // its request context done), during the body or before the head, on HTTP/1.1 and HTTP/2.
 func TestAbortReleasesUpstream_Spec4_7(t *testing.T) {
+	t.Parallel()
 	for _, h1 := range []bool{false, true} {
 		for _, early := range []bool{false, true} {
 			t.Run(fmt.Sprintf("http1 %v before head %v", h1, early), func(t *testing.T) {
 				h := newHarness(t)
-				entered := make(chan struct{}, 1)
-				gone := make(chan int, 1)
+				entered := make(chan struct{}, 64)
+				gone := make(chan int, 64)
 				h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 					if !early {
 						_, _ = w.Write(pattern(32 << 10))
@@ -561,8 +585,9 @@ func TestAbortReleasesUpstream_Spec4_7(t *testing.T) {
 // Options.Idle: a call whose bytes stop moving ends, upstream included; before the head
 // the page gets kind `network` naming the idle time-out.
 func TestIdleTimeout(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
-	gone := make(chan struct{}, 2)
+	gone := make(chan struct{}, 64)
 	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/mid-body" {
 			_, _ = io.WriteString(w, "some")
@@ -571,7 +596,7 @@ func TestIdleTimeout(t *testing.T) {
 		<-r.Context().Done()
 		gone <- struct{}{}
 	})
-	h.start(func(o *Options) { o.Idle = 200 * time.Millisecond })
+	h.start(func(o *Options) { o.Idle = 400 * time.Millisecond })
 	sess := h.session(config())
 
 	status, kind, msg := relayErr(t, h.call(sess, get("https://api.wxsim.test/stall"), nil))
@@ -591,8 +616,9 @@ func TestIdleTimeout(t *testing.T) {
 // Spec §4.2: methods are upper-cased and checked; the relay sends TRACE; uploadFile
 // is POST and downloadFile GET whatever the page says; HEAD has no body.
 func TestMethods_Spec4_2(t *testing.T) {
+	t.Parallel()
 	h := newHarness(t)
-	got := make(chan string, 1)
+	got := make(chan string, 64)
 	up := h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
 		got <- r.Method
 		w.Header().Set("Content-Length", "5")
@@ -606,6 +632,7 @@ func TestMethods_Spec4_2(t *testing.T) {
 		{"uploadFile", "GET", "POST"}, {"downloadFile", "DELETE", "GET"},
 	} {
 		t.Run(c.api+" "+c.method, func(t *testing.T) {
+			h := h.sub(t)
 			resp := h.call(sess, target{API: c.api, URL: "https://api.wxsim.test/m", Method: c.method}, nil)
 			m := metaOf(t, resp)
 			assert.Equal(t, c.want, recv(t, got, "the upstream request"))
@@ -631,4 +658,71 @@ func TestMethods_Spec4_2(t *testing.T) {
 		assert.Contains(t, msg, c.msg)
 	}
 	assert.Equal(t, before, up.traffic())
+}
+
+// Spec §3.8: with urlCheck off plain http:// and ws:// URLs are relayed too (to a pinned
+// host; the address guard still applies to everything else).
+func TestPlainURLsWithURLCheckOff_Spec3_8(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	f := newWSFixture()
+	h.upstream("plain.wxsim.test", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/echo" {
+			f.serve(w, r)
+			return
+		}
+		_, _ = io.WriteString(w, "plain "+r.Header.Get("Referer"))
+	}, fixtureTLS{plain: true})
+	h.start()
+	lax := h.session(config(urlCheckOff))
+	resp := h.call(lax, get("http://plain.wxsim.test/"), nil)
+	m := metaOf(t, resp)
+	assert.Equal(t, 200, m.Status)
+	assert.Equal(t, "http/1.1", m.Profile["protocol"])
+	assert.Equal(t, 0.0, m.Profile["SSLconnectionStart"], "no TLS phase")
+	body, _ := io.ReadAll(resp.Body)
+	assert.Equal(t, "plain "+wantRef, string(body))
+
+	page, ctl := h.openPage(t, lax, socket("ws://plain.wxsim.test/echo"))
+	require.NotNil(t, ctl.Open, "%+v", ctl.Error)
+	ctx := context.Background()
+	require.NoError(t, page.Write(ctx, websocket.MessageBinary, []byte{1, 2, 3}))
+	typ, data, err := page.Read(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, websocket.MessageBinary, typ)
+	assert.Equal(t, []byte{1, 2, 3}, data)
+
+	strict := h.session(config())
+	_, kind, _ := relayErr(t, h.call(strict, get("http://plain.wxsim.test/"), nil))
+	assert.Equal(t, "policy", kind)
+}
+
+// An upstream may answer before it has read the upload (a 413 or 401 on a large body):
+// the answer reaches the page, and the relay stops sending.
+func TestUploadAnsweredEarly(t *testing.T) {
+	t.Parallel()
+	for _, h1 := range []bool{false, true} {
+		t.Run(fmt.Sprintf("http1 %v", h1), func(t *testing.T) {
+			h := newHarness(t)
+			h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusRequestEntityTooLarge)
+				_, _ = io.WriteString(w, "too large")
+			}, fixtureTLS{h1: h1})
+			h.start()
+			sess := h.session(config())
+			resp := h.call(sess, target{API: "uploadFile", URL: "https://api.wxsim.test/up", Form: true},
+				bytes.NewReader(pattern(8<<20)))
+			if resp.StatusCode == http.StatusOK {
+				m := metaOf(t, resp)
+				assert.Equal(t, http.StatusRequestEntityTooLarge, m.Status)
+				body, _ := io.ReadAll(resp.Body)
+				assert.Equal(t, "too large", string(body))
+				assert.Less(t, m.Profile["sendBytesCount"], float64(8<<20))
+				return
+			}
+			// the upstream cut the connection while the relay was still sending
+			_, kind, msg := relayErr(t, resp)
+			assert.Equal(t, "network", kind, msg)
+		})
+	}
 }

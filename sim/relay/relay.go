@@ -192,7 +192,7 @@ func (rl *Relay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/relay/ws" {
 		token = r.URL.Query().Get("token")
 	}
-	if subtle.ConstantTimeCompare([]byte(token), []byte(rl.o.Token)) != 1 {
+	if rl.o.Token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(rl.o.Token)) != 1 { // no token: nobody passes
 		rl.refuse(w, r, http.StatusForbidden, "missing or wrong relay token")
 		return
 	}

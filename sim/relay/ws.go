@@ -39,7 +39,7 @@ type errorInfo struct {
 // through both ways, and an upstream that drops makes the page's socket drop (1006).
 func (rl *Relay) serveWS(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	s, t, ok := rl.call(w, r, q.Get("session"), q.Get("target"))
+	s, t, ok := rl.call(w, r, q.Get("session"), q.Get("target"), false)
 	if !ok {
 		return
 	}
@@ -103,7 +103,10 @@ func (rl *Relay) dialUpstream(ctx context.Context, s *session, t target) (*webso
 	defer cancel()
 	ctx = context.WithValue(ctx, timingKey{}, &timing{})
 	c, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{
-		HTTPClient:   &http.Client{Transport: rl.pick(s, true), Jar: s.jar},
+		HTTPClient: &http.Client{Transport: rl.pick(s, true), Jar: s.jar,
+			// a handshake is not redirected (browsers fail it too); following would
+			// skip the §3 check of the new URL
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		HTTPHeader:   hdr,
 		Subprotocols: t.Protocols,
 	})
