@@ -66,7 +66,8 @@ async function pump(s, send, frame, ms) {
 const wxCall = (fn, o) => new Promise((resolve, reject) => fn(Object.assign({}, o, {
   success: (r) => resolve(r), fail: (r) => reject(new Error(r.errMsg))})));
 const wxDownload = (url) => wxCall(wx.downloadFile, {url});
-const wxSize = (path) => wxCall(wx.getFileSystemManager().getFileInfo, {filePath: path}).then((r) => r.size);
+// stat, not getFileInfo: getFileInfo reads the whole file to compute its digest
+const wxSize = (path) => wxCall(wx.getFileSystemManager().stat, {path}).then((r) => r.stats.size);
 const rawBlob = (url) => fetch(url).then((r) => r.blob());
 const wxUpload = (url, filePath) => wxCall(wx.uploadFile, {url, filePath, name: 'file'}).then((r) => JSON.parse(r.data));
 const rawUpload = (url, blob, filename) => new Promise((resolve, reject) => {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/http"
 	"strings"
 
@@ -51,7 +52,11 @@ func runRelay(ctx context.Context, dist string, fx *fixture.Server) error {
 	defer stop()
 	roots := x509.NewCertPool()
 	roots.AppendCertsFromPEM(fx.CertPEM)
-	rl = relay.New(relay.Options{Token: "bench", Self: []string{strings.TrimSuffix(url, "/")}, Roots: roots,
+	addr, err := net.ResolveTCPAddr("tcp", strings.TrimSuffix(strings.TrimPrefix(url, "http://"), "/")) // a literal: no DNS
+	if err != nil {
+		return err
+	}
+	rl = relay.New(relay.Options{Token: "bench", Self: relay.SelfOrigins(addr), Roots: roots,
 		Pins: map[string]string{"api.example.test": strings.TrimPrefix(fx.URL, "https://")}})
 
 	tabs := [2]context.Context{}

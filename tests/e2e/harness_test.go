@@ -7,6 +7,7 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -80,8 +81,18 @@ func servePage() (func(), error) {
 		return nil, err
 	}
 	pageURL = u
-	pageRelay = newRelay(relay.Options{Self: []string{strings.TrimSuffix(u, "/")}})
+	pageRelay = newRelay(relay.Options{Self: selfOrigins(u)})
 	return stop, nil
+}
+
+// selfOrigins are the origins of a loopback server at URL u, as `wxsim` computes them
+// for its relay (http://127.0.0.1:PORT and http://localhost:PORT).
+func selfOrigins(u string) []string {
+	a, err := net.ResolveTCPAddr("tcp", strings.TrimSuffix(strings.TrimPrefix(u, "http://"), "/")) // an IP literal: no DNS
+	if err != nil {
+		panic(err)
+	}
+	return relay.SelfOrigins(a)
 }
 
 // Page is one browser tab with the test page loaded.

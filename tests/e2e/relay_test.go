@@ -281,3 +281,17 @@ func events(t *testing.T, ev [][]any) string {
 	require.NoError(t, err)
 	return string(b)
 }
+
+// spec §8.1: ten transfers run at once through the relay too, although Chromium opens at
+// most six HTTP/1.1 connections to one host.
+func TestRelayTenAtOnce(t *testing.T) {
+	fx.Reset()
+	p := newPage(t, relayCfg)
+	p.Eval(startCalls, nil)
+	p.Eval(`for (let i = 0; i < 10; i++) go('r' + i, {url: '`+api+`/hold?id=rten' + i}); true`, nil)
+	waitHolds(t, 10, 10)
+	fx.ReleaseAll()
+	for i := range 10 {
+		assert.Equal(t, []string{"success", "complete"}, p.state("r"+strconv.Itoa(i)).Cbs)
+	}
+}
