@@ -63,7 +63,11 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if rec.status == 0 && r.Context().Err() != nil {
 		status = "client-gone" // nothing was written before the client left
 	}
-	s.logf("%s %s %s %dB %s", r.Method, r.URL.RequestURI(), status, rec.bytes,
+	uri := r.URL.RequestURI()
+	if strings.HasPrefix(r.URL.Path, "/relay/") {
+		uri = r.URL.Path // the relay's query carries the token: never logged
+	}
+	s.logf("%s %s %s %dB %s", r.Method, uri, status, rec.bytes,
 		time.Since(start).Round(time.Microsecond))
 }
 

@@ -289,3 +289,24 @@ func decode(t *testing.T, body string, v any) {
 		t.Fatalf("decode %q: %v", body, err)
 	}
 }
+
+// The relay is mounted at /relay/, and the request log never shows its query (the
+// WebSocket route carries the token there).
+func TestRelayMountedAndQueryNotLogged(t *testing.T) {
+	web := t.TempDir()
+	var lines []string
+	h, err := New(Options{WebDir: web, Logf: func(f string, a ...any) { lines = append(lines, fmt.Sprintf(f, a...)) },
+		Relay: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("relay " + r.URL.Path)) })})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	_, body := get(t, ts, "GET", "/relay/ws?token=sekrit&session=abc", nil)
+	if body != "relay /relay/ws" {
+		t.Fatalf("body %q", body)
+	}
+	if len(lines) != 1 || strings.Contains(lines[0], "sekrit") || !strings.Contains(lines[0], "/relay/ws") {
+		t.Fatalf("log %q", lines)
+	}
+}
