@@ -198,6 +198,7 @@ function failTask(rec, e, url) {
   const name = e && typeof e === "object" ? String(e.name) : "Error";
   const msg = e && typeof e === "object" ? String(e.message) : String(e);
   if (name.startsWith("relay-")) console.warn("wxsim: " + rec.api + " " + url + " through the relay: " + msg);
+  if (name === "relay-session" && relay) { relay.session = null; relay.value = null; } // reopen on the next call
   enter(EV_ERROR, rec, name, msg);
 }
 

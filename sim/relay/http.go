@@ -59,7 +59,9 @@ type meta struct {
 func (rl *Relay) call(w http.ResponseWriter, r *http.Request, sessionID, rawTarget string, escaped bool) (s *session, t target, ok bool) {
 	s = rl.sessions.get(sessionID)
 	if s == nil {
-		rl.refuse(w, r, http.StatusForbidden, "unknown relay session (was the server restarted? reload the page)")
+		msg := "unknown relay session (was the server restarted?); the next call opens a new one"
+		rl.o.Logf("relay: refused %s %s from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, msg)
+		writeError(w, http.StatusForbidden, kindSession, "relay refused: "+msg)
 		return nil, t, false
 	}
 	t, err := parseTarget(rawTarget, escaped)

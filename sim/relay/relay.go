@@ -267,6 +267,7 @@ const (
 	kindSize    = "size"    // a body over the cap
 	kindHeader  = "header"  // a header the relay will not send
 	kindNetwork = "network" // DNS, connect, reset, idle time-out
+	kindSession = "session" // an unknown session: the page opens a new one
 )
 
 func writeError(w http.ResponseWriter, status int, kind, msg string) {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,6 +29,8 @@ var (
 	broker     *mqttfixture.Broker
 	pageURL    string
 	browserCtx context.Context
+	// pageRelay serves /relay/ on the page's server (a test may replace it, as a restart would)
+	pageRelay atomic.Pointer[relay.Relay]
 	// test host names mapped to the loopback fixture (api.weixin.qq.com too, so that
 	// even a policy bug could not send traffic off the machine)
 	testHosts = []string{"api.example.test", "other.example.test", "evil.example.test",
@@ -71,17 +74,16 @@ func servePage() (func(), error) {
 	}
 	// the relay is mounted on the page's own server, as `wxsim` serves the simulator:
 	// pages get its token without configuration (relay_test.go)
-	var pageRelay *relay.Relay
 	u, stop, err := browser.ServePage("../../web/dist", page,
 		browser.Dir{Prefix: "/jslib/", Path: "../jslib/node_modules"},
 		browser.Dir{Prefix: "/relay/", Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			pageRelay.ServeHTTP(w, r)
+			pageRelay.Load().ServeHTTP(w, r)
 		})})
 	if err != nil {
 		return nil, err
 	}
 	pageURL = u
-	pageRelay = newRelay(relay.Options{Self: selfOrigins(u)})
+	pageRelay.Store(newRelay(relay.Options{Self: selfOrigins(u)}))
 	return stop, nil
 }
 

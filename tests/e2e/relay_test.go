@@ -295,3 +295,17 @@ func TestRelayTenAtOnce(t *testing.T) {
 		assert.Equal(t, []string{"success", "complete"}, p.state("r"+strconv.Itoa(i)).Cbs)
 	}
 }
+
+// A restarted relay has forgotten the page's session: the call in flight fails with a
+// clear errMsg and the next one opens a new session by itself.
+func TestRelayRestarted(t *testing.T) {
+	p := newPage(t, relayCfg)
+	okResult(t, p.Call("request", `{url: '`+api+`/nocors/json'}`))
+	old := pageRelay.Load()
+	pageRelay.Store(newRelay(relay.Options{Self: selfOrigins(pageURL)}))
+	t.Cleanup(func() { pageRelay.Store(old) })
+	r := p.Call("request", `{url: '`+api+`/nocors/json'}`)
+	require.Equal(t, []string{"fail", "complete"}, r.Cbs)
+	assert.Contains(t, r.Res["errMsg"], "request:fail relay refused: unknown relay session")
+	okResult(t, p.Call("request", `{url: '`+api+`/nocors/json'}`))
+}
