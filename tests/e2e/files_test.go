@@ -160,10 +160,15 @@ func testDownloadLimitsAndAbort(t *testing.T, cfg string) {
 
 	var ab transferResult
 	before = files()
+	aborted := fx.TransferStats().DownloadsAborted
 	p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=90000&slowKBps=64'}, (t, prog) => {
 		const tick = () => prog.length > 1 ? t.abort() : setTimeout(tick, 5); tick(); })`, &ab)
 	assert.Equal(t, "downloadFile:fail abort", ab.Res["errMsg"])
 	assert.Equal(t, before, files(), "an aborted download keeps no file")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	require.NoError(t, fx.WaitTransfers(ctx, func(s fixture.TransferStats) bool { return s.DownloadsAborted > aborted }),
+		"the server sees the download dropped")
 }
 
 type uploadReply struct {
