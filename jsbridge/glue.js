@@ -198,7 +198,7 @@ function failTask(rec, e, url) {
   const name = e && typeof e === "object" ? String(e.name) : "Error";
   const msg = e && typeof e === "object" ? String(e.message) : String(e);
   if (name.startsWith("relay-")) console.warn("wxsim: " + rec.api + " " + url + " through the relay: " + msg);
-  if (name === "relay-session" && relay) { relay.session = null; relay.value = null; } // reopen on the next call
+  if (name === "relay-session" || name === "relay-token") relayReset();
   enter(EV_ERROR, rec, name, msg);
 }
 
@@ -253,6 +253,9 @@ function altBase(base) {
   else return null;
   return u.href;
 }
+// relayReset forgets the session (and a token read from the relay): after the relay
+// restarted, the next call opens a new one.
+function relayReset() { if (relay) { relay.session = null; relay.value = null; } }
 function relaySession() {
   if (!relay.session) relay.session = relay.open();
   return relay.session;
@@ -299,10 +302,12 @@ function withSession(rec, url, f) {
 function xhrOpen(xhr, s, method, url, headers, target) {
   if (s) {
     const lane = relayLane();
+    try {
+      xhr.open("POST", lane.url);
+      const h = relayHeaders(s, target);
+      for (const k in h) xhr.setRequestHeader(k, h[k]);
+    } catch (e) { lane.done(); throw e; }
     xhr.addEventListener("loadend", lane.done);
-    xhr.open("POST", lane.url);
-    const h = relayHeaders(s, target);
-    for (const k in h) xhr.setRequestHeader(k, h[k]);
     return;
   }
   xhr.open(method, url);
@@ -318,7 +323,10 @@ function xhrHead(rec, xhr, s) {
   }
   const kind = xhr.getResponseHeader("X-Wxsim-Error");
   if (kind) { rec.relayErr = kind; return false; }
-  try { rec.ctype = relayHead(rec, xhr.getResponseHeader("X-Wxsim-Meta")); } catch (e) { rec.relayErr = "network"; return false; }
+  try { rec.ctype = relayHead(rec, xhr.getResponseHeader("X-Wxsim-Meta")); } catch (e) {
+    rec.relayErr = "network"; rec.relayMsg = "the relay answered without readable metadata";
+    return false;
+  }
   return true;
 }
 function setTimer(id, ms) {
@@ -414,6 +422,7 @@ function sockConnect(s, url, protocols, r) {
   const ws = protocols === undefined ? new WebSocket(wsURL) : new WebSocket(wsURL, protocols);
   ws.binaryType = "arraybuffer";
   s.ws = ws;
+  if (s.pendingClose) ws.close(s.pendingClose[0], s.pendingClose[1]); // closed while connecting, as in the browser
   const opened = function (header) {
     s.up = true;
     clearTimer(sockTimer(id));
@@ -432,6 +441,7 @@ function sockConnect(s, url, protocols, r) {
       } else { // the upstream handshake failed: onError now, onClose (1006) when the relay drops
         const err = c && c.error ? c.error : { kind: "network", message: "the relay sent no control frame" };
         console.warn("wxsim: connectSocket " + url + " through the relay: " + err.message);
+        if (err.kind === "session" || err.kind === "token") relayReset();
         s.relayErr = true;
         dispatch(EV_SERROR, id, err.kind, err.message);
       }
@@ -441,6 +451,28 @@ function sockConnect(s, url, protocols, r) {
   };
   ws.onerror = function () { if (!s.failed && !s.relayErr) dispatch(EV_SERROR, id); };
   ws.onclose = function (e) { sockClosed(s, e.code, e.reason); };
+}
+// relaySockFail ends socket s whose relay session could not be opened as a failed
+// handshake does: onError with the reason, then onClose 1006, in that order.
+function relaySockFail(s, e, url) {
+  const kind = String(e.name).startsWith("relay-") ? String(e.name).slice(6) : "network";
+  console.warn("wxsim: connectSocket " + url + " through the relay: " + e.message);
+  s.relayErr = true;
+  dispatch(EV_SERROR, s.id, kind, String(e.message)); // Go delivers onError on a microtask
+  later(function () { sockClosed(s, 1006, ""); });
+}
+// checkProtocols throws the SyntaxError new WebSocket(url, protocols) would: the relay
+// transport creates its WebSocket later, once its session is open.
+function checkProtocols(p) {
+  if (p === undefined) return;
+  const list = Array.isArray(p) ? p.map(String) : [String(p)];
+  const seen = new Set();
+  for (const x of list) {
+    if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(x) || seen.has(x)) {
+      throw new DOMException("Failed to construct 'WebSocket': The subprotocol '" + x + "' is invalid.", "SyntaxError");
+    }
+    seen.add(x);
+  }
 }
 // sockClosed ends socket s: onClose, then Go learns it closed.
 function sockClosed(s, code, reason) {
@@ -595,7 +627,7 @@ function runUpload(rec, url, headers, name, path, formData, s) {
   };
   xhr.onload = function () {
     if (rec.done) return;
-    if (rec.relayErr) { failTask(rec, relayError(rec.relayErr, xhr.responseText), url); return; }
+    if (rec.relayErr) { failTask(rec, relayError(rec.relayErr, rec.relayMsg || xhr.responseText), url); return; }
     if (rec.lastProgress < 100) progress(rec, total, total, "totalBytesSent", "totalBytesExpectedToSend", true); // spec §5.3
     rec.text = xhr.responseText;
     rec.t2 = now();
@@ -637,6 +669,7 @@ function runDownload(rec, url, headers, cap, s) {
     if (rec.done) return;
     const blob = xhr.response || new Blob([]);
     if (rec.relayErr) {
+      if (rec.relayMsg) { failTask(rec, relayError(rec.relayErr, rec.relayMsg), url); return; }
       blob.text().then(function (m) { failTask(rec, relayError(rec.relayErr, m), url); });
       return;
     }
@@ -746,18 +779,21 @@ return {
   sockBind: function (id) { latestSock = id; },
   sockOpen: function (id, url, protocols, header, timeoutMs) {
     const s = socks.get(id);
+    if (!relay) { // a throw (bad protocols) refuses the task: Go fails connectSocket
+      setTimer(sockTimer(id), timeoutMs);
+      sockConnect(s, url, protocols, null);
+      s.opening = true;
+      return;
+    }
+    checkProtocols(protocols); // throws as new WebSocket would, before anything starts
     setTimer(sockTimer(id), timeoutMs);
-    if (!relay) { sockConnect(s, url, protocols, null); s.opening = true; return; } // a throw refuses the task
-    s.opening = true; // connects once the relay session is open
-    if (relay.value) { sockConnect(s, url, protocols, { sess: relay.value, header: header }); return; }
-    relaySession().then(function (sess) {
-      if (socks.get(id) === s && !s.failed) sockConnect(s, url, protocols, { sess: sess, header: header });
-    }, function (e) {
+    s.opening = true;
+    const go = function (sess) {
       if (socks.get(id) !== s || s.failed) return;
-      console.warn("wxsim: connectSocket " + url + " through the relay: " + e.message);
-      dispatch(EV_SERROR, id, "refused", e.message);
-      sockClosed(s, 1006, "");
-    });
+      try { sockConnect(s, url, protocols, { sess: sess, header: header }); } catch (e) { relaySockFail(s, e, url); }
+    };
+    if (relay.value) { go(relay.value); return; }
+    relaySession().then(go, function (e) { if (socks.get(id) === s && !s.failed) relaySockFail(s, e, url); });
   },
   // sockError delivers a browser error event (it carries no detail) to onError.
   sockError: function (id, errMsg) {
@@ -779,9 +815,13 @@ return {
   },
   sockClose: function (id, code, reason) {
     const s = socks.get(id);
-    s.ws.close(code, reason);
+    if (s.ws) s.ws.close(code, reason);
+    else s.pendingClose = [code, reason]; // the relay session is opening: closed once it connects
   },
-  sockLive: function (id) { const s = socks.get(id); return !!(s && s.ws && !s.failed && s.ws.readyState < 2); },
+  sockLive: function (id) {
+    const s = socks.get(id);
+    return !!(s && !s.failed && (s.ws ? s.ws.readyState < 2 : s.opening && !s.pendingClose));
+  },
   setPromiseStyle: function (on) { promiseStyle = on; },
   setRelay: setRelay,
   emit: function (name, payload) {

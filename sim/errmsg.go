@@ -134,7 +134,7 @@ func TransportError(name, msg string) Reason {
 var ErrSSL = NetworkError("ssl hand shake error")
 
 // RelayError is the failure for an error answer of the relay (spec §9) of kind (its
-// X-Wxsim-Error: policy, ssl, size, header, refused, session, network) with message msg.
+// X-Wxsim-Error: policy, ssl, size, header, refused, session, token, network) with message msg.
 func RelayError(kind, msg string) Reason {
 	switch kind {
 	case "policy":
@@ -145,7 +145,7 @@ func RelayError(kind, msg string) Reason {
 		return ErrExceedFileSize
 	case "header":
 		return Reason{"invalid header: " + msg, 1}
-	case "refused", "session":
+	case "refused", "session", "token":
 		return NetworkError(msg) // "relay refused: ..."
 	}
 	return NetworkError("network error: " + msg)

@@ -59,14 +59,12 @@ type meta struct {
 func (rl *Relay) call(w http.ResponseWriter, r *http.Request, sessionID, rawTarget string, escaped bool) (s *session, t target, ok bool) {
 	s = rl.sessions.get(sessionID)
 	if s == nil {
-		msg := "unknown relay session (was the server restarted?); the next call opens a new one"
-		rl.o.Logf("relay: refused %s %s from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, msg)
-		writeError(w, http.StatusForbidden, kindSession, "relay refused: "+msg)
+		rl.reject(w, r, http.StatusForbidden, kindSession, "unknown relay session (was the server restarted?); the next call opens a new one")
 		return nil, t, false
 	}
 	t, err := parseTarget(rawTarget, escaped)
 	if err != nil {
-		rl.refuse(w, r, http.StatusBadRequest, "malformed call description: "+err.Error())
+		rl.reject(w, r, http.StatusBadRequest, kindRefused, "malformed call description: "+err.Error())
 		return nil, t, false
 	}
 	return s, t, true
@@ -113,7 +111,7 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if !rl.acquire() {
-		rl.refuse(w, r, http.StatusServiceUnavailable, "relay busy: "+strconv.Itoa(rl.o.MaxConns)+" upstream calls in progress")
+		rl.reject(w, r, http.StatusServiceUnavailable, kindRefused, "relay busy: "+strconv.Itoa(rl.o.MaxConns)+" upstream calls in progress")
 		return
 	}
 	defer rl.release()
@@ -139,6 +137,7 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if body != nil {
 		req.ContentLength = r.ContentLength // -1 when the page streams an unknown length
 	}
+	hop := u.String() // the URL being requested: the first, then each redirect
 	client := &http.Client{
 		Transport: rl.pick(s, false),
 		Jar:       s.jar,
@@ -149,8 +148,13 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			if len(via) >= maxRedirects {
 				return &refusal{"stopped after " + strconv.Itoa(maxRedirects) + " redirects"}
 			}
-			_, err := checkURL(s, t.API, next.URL.String()) // spec §3.6: every hop
-			return err
+			nu, err := checkURL(s, t.API, next.URL.String()) // spec §3.6: every hop
+			if err != nil {
+				return err
+			}
+			next.URL.Host = nu.Host // requested as the policy read it, like the first URL
+			hop = next.URL.String()
+			return nil
 		},
 	}
 	resp, err := client.Do(req)
@@ -158,6 +162,7 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		if c := context.Cause(ctx); c == errIdle {
 			err = c
 		}
+		t.URL = hop // a TLS cause names the hop that failed
 		fail(err)
 		return
 	}
@@ -196,8 +201,13 @@ func (rl *Relay) answer(w http.ResponseWriter, r *http.Request, t target, resp *
 		}
 	}
 	js, _ := json.Marshal(m)
+	enc := url.PathEscape(string(js))
+	if len(enc) > maxMeta {
+		rl.fail(w, r, t, &tooLarge{len(enc)})
+		return
+	}
 	h := w.Header()
-	h.Set("X-Wxsim-Meta", url.PathEscape(string(js)))
+	h.Set("X-Wxsim-Meta", enc)
 	h.Set("Cache-Control", "no-store")
 	for _, k := range []string{"Content-Type", "Content-Encoding"} {
 		if v := resp.Header.Get(k); v != "" {
@@ -239,6 +249,17 @@ func (rl *Relay) answer(w http.ResponseWriter, r *http.Request, t target, resp *
 }
 
 var errIdle = errors.New("relay idle time-out: no data moved")
+
+// maxMeta bounds X-Wxsim-Meta: Chromium refuses response heads over 256 KiB, and an
+// oversized head would reach the page as a bare network error.
+const maxMeta = 192 << 10
+
+// tooLarge is an upstream head too large to pass to the page.
+type tooLarge struct{ n int }
+
+func (e *tooLarge) Error() string {
+	return "the response headers are too large to pass to the page (" + strconv.Itoa(e.n) + " bytes encoded)"
+}
 
 // sizeError is a body over the cap (spec §5.2).
 type sizeError struct{ size, max int64 }

@@ -726,3 +726,22 @@ func TestUploadAnsweredEarly(t *testing.T) {
 		})
 	}
 }
+
+// An upstream head too large for the page (Chromium refuses response heads over 256 KiB)
+// is a clear network error, not a bare failure in the browser.
+func TestMetaTooLarge(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	h.upstream("api.wxsim.test", func(w http.ResponseWriter, r *http.Request) {
+		for i := range 40 {
+			w.Header().Set("X-Big-"+strconv.Itoa(i), strings.Repeat("x", 6000))
+		}
+		w.Write([]byte("{}"))
+	})
+	h.start()
+	sess := h.session(config())
+	status, kind, msg := relayErr(t, h.call(sess, get("https://api.wxsim.test/big"), nil))
+	assert.Equal(t, http.StatusBadGateway, status)
+	assert.Equal(t, "network", kind)
+	assert.Contains(t, msg, "the response headers are too large to pass to the page")
+}

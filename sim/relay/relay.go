@@ -36,10 +36,13 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"wxsim/sim/check"
 )
@@ -193,7 +196,7 @@ func (rl *Relay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		token = r.URL.Query().Get("token")
 	}
 	if rl.o.Token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(rl.o.Token)) != 1 { // no token: nobody passes
-		rl.refuse(w, r, http.StatusForbidden, "missing or wrong relay token")
+		rl.reject(w, r, http.StatusForbidden, kindToken, "missing or wrong relay token")
 		return
 	}
 	switch {
@@ -204,7 +207,7 @@ func (rl *Relay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/relay/ws" && r.Method == http.MethodGet:
 		rl.serveWS(w, r)
 	default:
-		rl.refuse(w, r, http.StatusNotFound, "no relay route "+r.Method+" "+r.URL.Path)
+		rl.reject(w, r, http.StatusNotFound, kindRefused, "no relay route "+r.Method+" "+r.URL.Path)
 	}
 }
 
@@ -216,9 +219,15 @@ func quoteOrNone(s string) string {
 }
 
 // serveToken gives the token to pages of the server itself: a same-origin request (the
-// browser says so in Sec-Fetch-Site, or sends one of our origins). Without CORS headers no
-// other page can read the answer anyway.
+// browser says so in Sec-Fetch-Site, or sends one of our origins) from this machine.
+// Without CORS headers no other page can read the answer anyway; the loopback check keeps
+// a non-browser client elsewhere (which can forge those headers) from reading it when
+// the server is bound beyond loopback.
 func (rl *Relay) serveToken(w http.ResponseWriter, r *http.Request, origin string) {
+	if !fromLoopback(r) {
+		rl.refuse(w, r, http.StatusForbidden, "the token is only given to pages on this machine; pass relayToken")
+		return
+	}
 	if !rl.self[origin] && !(origin == "" && r.Header.Get("Sec-Fetch-Site") == "same-origin") {
 		rl.refuse(w, r, http.StatusForbidden, "the token is only given to pages served by this server")
 		return
@@ -253,6 +262,28 @@ func (rl *Relay) preflight(w http.ResponseWriter, r *http.Request, origin string
 	w.WriteHeader(http.StatusNoContent)
 }
 
+// fromLoopback reports whether r comes from a loopback address.
+func fromLoopback(r *http.Request) bool {
+	ap, err := netip.ParseAddrPort(r.RemoteAddr)
+	return err == nil && ap.Addr().Unmap().IsLoopback()
+}
+
+// reject answers a call from an allowed page that the relay will not make, before any
+// upstream traffic: as an error answer, or, on the WebSocket route, as an accepted socket
+// whose control frame carries the error (a page cannot read a refused handshake).
+func (rl *Relay) reject(w http.ResponseWriter, r *http.Request, status int, kind, msg string) {
+	rl.o.Logf("relay: refused %s %s from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, msg)
+	msg = "relay refused: " + msg
+	if r.URL.Path == "/relay/ws" && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		if c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}); err == nil {
+			writeControl(r.Context(), c, control{Error: &errorInfo{kind, msg}})
+			c.CloseNow()
+		}
+		return
+	}
+	writeError(w, status, kind, msg)
+}
+
 // refuse answers a call the relay will not make, before any upstream traffic.
 func (rl *Relay) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	rl.o.Logf("relay: refused %s %s from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, msg)
@@ -268,6 +299,7 @@ const (
 	kindHeader  = "header"  // a header the relay will not send
 	kindNetwork = "network" // DNS, connect, reset, idle time-out
 	kindSession = "session" // an unknown session: the page opens a new one
+	kindToken   = "token"   // a missing or wrong token: the page reads it again if it can
 )
 
 func writeError(w http.ResponseWriter, status int, kind, msg string) {

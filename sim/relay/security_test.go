@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"net/url"
 	"strconv"
@@ -54,15 +55,15 @@ func TestRefusalsWithoutUpstreamTraffic_Spec9(t *testing.T) {
 	}{
 		// the relay's own guards
 		{name: "missing token", edit: func(r *http.Request) { r.Header.Del("X-Wxsim-Token") },
-			status: 403, kind: "refused", msg: "relay refused: missing or wrong relay token"},
+			status: 403, kind: "token", msg: "relay refused: missing or wrong relay token"},
 		{name: "wrong token", edit: setHeader("X-Wxsim-Token", "test-token-0123456788"),
-			status: 403, kind: "refused", msg: "relay refused: missing or wrong relay token"},
+			status: 403, kind: "token", msg: "relay refused: missing or wrong relay token"},
 		{name: "token prefix", edit: setHeader("X-Wxsim-Token", testToken[:10]),
-			status: 403, kind: "refused", msg: "relay refused: missing or wrong relay token"},
+			status: 403, kind: "token", msg: "relay refused: missing or wrong relay token"},
 		{name: "token in the query instead of the header", edit: func(r *http.Request) {
 			r.Header.Del("X-Wxsim-Token")
 			r.URL.RawQuery = "token=" + testToken
-		}, status: 403, kind: "refused", msg: "missing or wrong relay token"},
+		}, status: 403, kind: "token", msg: "missing or wrong relay token"},
 		{name: "foreign Origin", edit: setHeader("Origin", "https://evil.test"),
 			status: 403, kind: "refused", msg: `relay refused: Origin "https://evil.test" is not allowed (use --allow-origin)`},
 		{name: "no Origin", edit: func(r *http.Request) { r.Header.Del("Origin") },
@@ -257,6 +258,18 @@ func TestTokenEndpoint_Spec9(t *testing.T) {
 			assert.NotContains(t, string(b), testToken)
 		})
 	}
+
+	// A client that is not on this machine never gets the token, whatever headers it
+	// forges (a server bound beyond loopback). Served in-process: no traffic.
+	req := httptest.NewRequest(http.MethodGet, h.srv.URL+"/relay/token", nil)
+	req.RemoteAddr = "192.0.2.7:40000"
+	req.Header.Set("Origin", h.origin)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	rec := httptest.NewRecorder()
+	h.rl.ServeHTTP(rec, req)
+	assert.Equal(t, http.StatusForbidden, rec.Code)
+	assert.NotContains(t, rec.Body.String(), testToken)
+	assert.Contains(t, rec.Body.String(), "only given to pages on this machine")
 }
 
 // CORS preflights: an allowed page's gets the headers it needs; a foreign one gets 403
@@ -432,7 +445,7 @@ func TestEmptyTokenRefusesEverything(t *testing.T) {
 	req.Header.Set("Origin", h.origin)
 	status, kind, _ := relayErr(t, h.do(req))
 	assert.Equal(t, http.StatusForbidden, status)
-	assert.Equal(t, "refused", kind)
+	assert.Equal(t, "token", kind)
 	assert.Zero(t, up.traffic())
 }
 

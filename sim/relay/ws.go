@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -44,11 +45,11 @@ func (rl *Relay) serveWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if t.API != sim.APIConnectSocket {
-		rl.refuse(w, r, http.StatusBadRequest, "not a relayed socket api: "+quote(t.API))
+		rl.reject(w, r, http.StatusBadRequest, kindRefused, "not a relayed socket api: "+quote(t.API))
 		return
 	}
 	if !rl.acquire() {
-		rl.refuse(w, r, http.StatusServiceUnavailable, "relay busy")
+		rl.reject(w, r, http.StatusServiceUnavailable, kindRefused, "relay busy: "+strconv.Itoa(rl.o.MaxConns)+" upstream calls in progress")
 		return
 	}
 	defer rl.release()

@@ -383,8 +383,11 @@ func TestWSHandshakeFailures_Spec6_5(t *testing.T) {
 	assert.Zero(t, bad.hits.Load())
 }
 
-// Spec §9: a socket call without the token, from a foreign page, for another Host or an
-// unknown session is refused with an HTTP status, before any upgrade or upstream traffic.
+// Spec §9: a socket call from a foreign page or for another Host is refused with an HTTP
+// status, before any upgrade; one from an allowed page that the relay will not make (no or
+// a wrong token, an unknown session, a bad call description, busy) is accepted only to
+// carry the refusal in the control frame, since a page cannot read a refused handshake.
+// Neither reaches the upstream.
 func TestWSRefusedBeforeUpgrade_Spec9(t *testing.T) {
 	t.Parallel()
 	h, _, up := wsHarness(t, func(o *Options) { o.MaxConns = 1 })
@@ -395,18 +398,19 @@ func TestWSRefusedBeforeUpgrade_Spec9(t *testing.T) {
 		url    string
 		origin string
 		host   string
-		status int
+		status int    // an HTTP refusal, or 0 for a control-frame refusal
+		kind   string // of the control frame
 		msg    string
 	}{
-		{"no token", h.wsURL("", sess, good), h.origin, "", 403, "missing or wrong relay token"},
-		{"wrong token", h.wsURL("nope", sess, good), h.origin, "", 403, "missing or wrong relay token"},
-		{"token only in a header", h.wsURL("", sess, good), h.origin, "", 403, "missing or wrong relay token"},
-		{"foreign Origin", h.wsURL(testToken, sess, good), "https://evil.test", "", 403, `Origin "https://evil.test" is not allowed`},
-		{"no Origin", h.wsURL(testToken, sess, good), "", "", 403, "Origin (none) is not allowed"},
-		{"foreign Host", h.wsURL(testToken, sess, good), h.origin, "evil.test:" + portOf(h.srv.URL), 403, "is not this server"},
-		{"unknown session", h.wsURL(testToken, strings.Repeat("f", 32), good), h.origin, "", 403, "unknown relay session"},
-		{"not a socket api", h.wsURL(testToken, sess, get("wss://api.wxsim.test/echo")), h.origin, "", 400, `not a relayed socket api: "request"`},
-		{"malformed target", strings.Replace(h.wsURL(testToken, sess, good), "&target=", "&target=%7Bx", 1), h.origin, "", 400, "malformed call description"},
+		{"no token", h.wsURL("", sess, good), h.origin, "", 0, "token", "missing or wrong relay token"},
+		{"wrong token", h.wsURL("nope", sess, good), h.origin, "", 0, "token", "missing or wrong relay token"},
+		{"token only in a header", h.wsURL("", sess, good), h.origin, "", 0, "token", "missing or wrong relay token"},
+		{"foreign Origin", h.wsURL(testToken, sess, good), "https://evil.test", "", 403, "", `Origin "https://evil.test" is not allowed`},
+		{"no Origin", h.wsURL(testToken, sess, good), "", "", 403, "", "Origin (none) is not allowed"},
+		{"foreign Host", h.wsURL(testToken, sess, good), h.origin, "evil.test:" + portOf(h.srv.URL), 403, "", "is not this server"},
+		{"unknown session", h.wsURL(testToken, strings.Repeat("f", 32), good), h.origin, "", 0, "session", "unknown relay session"},
+		{"not a socket api", h.wsURL(testToken, sess, get("wss://api.wxsim.test/echo")), h.origin, "", 0, "refused", `not a relayed socket api: "request"`},
+		{"malformed target", strings.Replace(h.wsURL(testToken, sess, good), "&target=", "&target=%7Bx", 1), h.origin, "", 0, "refused", "malformed call description"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -421,19 +425,21 @@ func TestWSRefusedBeforeUpgrade_Spec9(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 			defer cancel()
 			conn, resp, err := websocket.Dial(ctx, c.url, &websocket.DialOptions{HTTPHeader: hdr, HTTPClient: h.client, Host: c.host})
-			if conn != nil {
-				conn.CloseNow()
+			if c.status != 0 {
+				if conn != nil {
+					conn.CloseNow()
+				}
+				require.Error(t, err)
+				require.NotNil(t, resp)
+				assert.Equal(t, c.status, resp.StatusCode)
+				assert.Equal(t, "refused", resp.Header.Get("X-Wxsim-Error"))
+				b, _ := io.ReadAll(resp.Body)
+				assert.Contains(t, string(b), c.msg)
+			} else {
+				require.NoError(t, err)
+				defer conn.CloseNow()
+				assertRefusalFrame(t, ctx, conn, c.kind, c.msg)
 			}
-			require.Error(t, err)
-			require.NotNil(t, resp)
-			assert.Equal(t, c.status, resp.StatusCode)
-			kind := "refused"
-			if c.name == "unknown session" {
-				kind = "session" // the page opens a new session on its next call
-			}
-			assert.Equal(t, kind, resp.Header.Get("X-Wxsim-Error"))
-			b, _ := io.ReadAll(resp.Body)
-			assert.Contains(t, string(b), c.msg)
 			assert.Zero(t, up.traffic())
 		})
 	}
@@ -443,11 +449,25 @@ func TestWSRefusedBeforeUpgrade_Spec9(t *testing.T) {
 	require.NotNil(t, ctl.Open)
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)
 	defer cancel()
-	_, resp, err := h.dialWS(ctx, h.wsURL(testToken, sess, good), h.origin)
-	require.Error(t, err)
-	require.NotNil(t, resp)
-	assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
-	assert.Equal(t, "refused", resp.Header.Get("X-Wxsim-Error"))
+	busy, _, err := h.dialWS(ctx, h.wsURL(testToken, sess, good), h.origin)
+	require.NoError(t, err)
+	defer busy.CloseNow()
+	assertRefusalFrame(t, ctx, busy, "refused", "relay busy")
 	assert.Equal(t, int64(1), up.hits.Load(), "only the first socket reached the upstream")
 	require.NoError(t, page.Close(websocket.StatusNormalClosure, ""))
+}
+
+// assertRefusalFrame reads the control frame of a refused socket and the drop after it.
+func assertRefusalFrame(t *testing.T, ctx context.Context, c *websocket.Conn, kind, msg string) {
+	t.Helper()
+	typ, data, err := c.Read(ctx)
+	require.NoError(t, err, "the control frame")
+	require.Equal(t, websocket.MessageText, typ)
+	var ctl control
+	require.NoError(t, json.Unmarshal(data, &ctl), "%s", data)
+	require.NotNil(t, ctl.Error, "%s", data)
+	assert.Equal(t, kind, ctl.Error.Kind)
+	assert.Contains(t, ctl.Error.Message, "relay refused: "+msg)
+	_, _, err = c.Read(ctx)
+	assert.Equal(t, websocket.StatusCode(-1), websocket.CloseStatus(err), "then the connection drops (1006 for the page)")
 }

@@ -296,16 +296,59 @@ func TestRelayTenAtOnce(t *testing.T) {
 	}
 }
 
-// A restarted relay has forgotten the page's session: the call in flight fails with a
-// clear errMsg and the next one opens a new session by itself.
+// A restarted relay has a new token and has forgotten the page's session: the call in
+// flight fails with a clear errMsg and the next one reads the token and opens a new
+// session by itself, for transfers and sockets alike.
 func TestRelayRestarted(t *testing.T) {
 	p := newPage(t, relayCfg)
 	okResult(t, p.Call("request", `{url: '`+api+`/nocors/json'}`))
 	old := pageRelay.Load()
-	pageRelay.Store(newRelay(relay.Options{Self: selfOrigins(pageURL)}))
 	t.Cleanup(func() { pageRelay.Store(old) })
+	restart := func(token string) { pageRelay.Store(newRelay(relay.Options{Token: token, Self: selfOrigins(pageURL)})) }
+
+	restart("e2e-token") // same token (--token): only the session is gone
 	r := p.Call("request", `{url: '`+api+`/nocors/json'}`)
 	require.Equal(t, []string{"fail", "complete"}, r.Cbs)
 	assert.Contains(t, r.Res["errMsg"], "request:fail relay refused: unknown relay session")
 	okResult(t, p.Call("request", `{url: '`+api+`/nocors/json'}`))
+
+	restart("e2e-token-2") // a random token, as ./build.sh run makes
+	r = p.Call("request", `{url: '`+api+`/nocors/json'}`)
+	assert.Equal(t, "request:fail relay refused: missing or wrong relay token", r.Res["errMsg"])
+	okResult(t, p.Call("request", `{url: '`+api+`/nocors/json'}`))
+
+	restart("e2e-token-3")
+	var ev [][]any
+	p.Eval(`(async () => { const s = T.sock({url: '`+wss+`/ws/echo'}); await s.closed; return s.ev; })()`, &ev)
+	assert.Equal(t, `[["success","connectSocket:ok"],["error","connectSocket:fail relay refused: missing or wrong relay token"],["close",1006,""]]`, events(t, ev))
+	var echoed string
+	p.Eval(`(async () => { const s = T.sock({url: '`+wss+`/ws/echo'}); await s.opened; s.t.send({data: 'back'});
+		const m = (await s.waitMsgs(1))[0]; s.t.close({}); await s.closed; return m; })()`, &echoed)
+	assert.Equal(t, "back", echoed, "the next socket works")
+}
+
+// spec §6.1, §6.4: a socket closed before it opens, and bad protocols, behave the same on
+// both transports (through the relay the WebSocket is created once the session is open).
+func TestRelaySocketEdges(t *testing.T) {
+	type out struct {
+		Ev    [][]any        `json:"ev"`
+		Close map[string]any `json:"close"`
+		Bad   map[string]any `json:"bad"`
+	}
+	var got [2]out
+	for i, tr := range transports {
+		p := newPage(t, withTransport(sockCfg, tr.extra))
+		p.Eval(`(async () => {
+			const s = T.sock({url: '`+wss+`/ws/echo'});
+			const close = await T.cb((o) => s.t.close(o), {code: 4000, reason: 'early'});
+			await s.closed;
+			const bad = await T.cb((o) => wx.connectSocket(o), {url: '`+wss+`/ws/echo', protocols: ['a b']});
+			return {ev: s.ev, close, bad};
+		})()`, &got[i])
+		assert.Equal(t, []any{"success", "complete"}, got[i].Close["cbs"], tr.name)
+		assert.Equal(t, 1006.0, got[i].Ev[len(got[i].Ev)-1][1], "%s: closed while connecting: %v", tr.name, got[i].Ev)
+		assert.Equal(t, []any{"fail", "complete"}, got[i].Bad["cbs"], tr.name)
+		assert.Equal(t, 0.0, p.Stats()["sockets"], "%s: nothing left behind", tr.name)
+	}
+	assert.Equal(t, got[0].Bad["res"], got[1].Bad["res"], "the same errMsg for bad protocols")
 }
