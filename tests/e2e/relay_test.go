@@ -137,8 +137,10 @@ func TestRelayRequest(t *testing.T) {
 	})
 
 	t.Run("profile from the relay's trace", func(t *testing.T) {
-		// other.example.test is used by this test only: a fresh upstream connection
-		prof := okResult(t, p.Call("request", `{url: 'https://other.example.test/nocors/json'}`))["profile"].(map[string]any)
+		// a relay of its own: a fresh upstream connection, so every phase is measured
+		fresh := crossRelay(t, relay.Options{AllowOrigins: []string{pageOrigin()}})
+		q := newPage(t, `{relay: '`+fresh+`', relayToken: 'cross-token', domains: {request: ['https://other.example.test']}}`)
+		prof := okResult(t, q.Call("request", `{url: 'https://other.example.test/nocors/json'}`))["profile"].(map[string]any)
 		for _, k := range []string{"fetchStart", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
 			"requestStart", "responseStart", "responseEnd"} {
 			assert.Greater(t, prof[k], 0.0, "profile.%s", k)
