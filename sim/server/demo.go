@@ -9,6 +9,11 @@ import (
 	"time"
 )
 
+// DemoHost is the name under which the relay reaches this server's demo backend (the
+// relay refuses loopback targets unless pinned): cmd/wxsim pins it to its own address,
+// and the page's "through the relay" demo calls http://DemoHost:PORT/demo/echo.
+const DemoHost = "demo.wxsim.test"
+
 const (
 	maxSlowMS      = 30000   // upper bound for /demo/slow?ms=
 	defaultSlowMS  = 1000    // /demo/slow without ms

@@ -11,15 +11,19 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"wxsim/sim/relay"
 	"wxsim/sim/server"
 )
 
 // The page `./build.sh run` serves: its demo buttons run wx.request against the demo
 // backend of the same server, as a newcomer would click them.
 func TestDemoPage(t *testing.T) {
-	h, err := server.New(server.Options{WebDir: "../../web", Logf: t.Logf})
-	require.NoError(t, err)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	// as cmd/wxsim builds it: the relay, with the demo host pinned to the server itself
+	rl := relay.New(relay.Options{Token: "demo-token", Self: relay.SelfOrigins(ln.Addr()),
+		Pins: map[string]string{server.DemoHost: ln.Addr().String()}, Logf: t.Logf})
+	h, err := server.New(server.Options{WebDir: "../../web", Relay: rl, Logf: t.Logf})
 	require.NoError(t, err)
 	srv := &http.Server{Handler: h}
 	go srv.Serve(ln)
@@ -49,6 +53,10 @@ func TestDemoPage(t *testing.T) {
 	assert.True(t, logHas(`request:fail url not in domain list`))
 	click("timeout")
 	assert.True(t, logHas(`request:fail timeout`))
+	click("relay")
+	assert.True(t, logHas(`"referer":["https://servicewechat.com/wxdemo/devtools/page-frame.html"]`), "the relay demo shows WeChat's Referer")
+	assert.True(t, logHas(`MicroMessenger/`))
+	assert.True(t, logHas(`"relay","call":"wxsim.start","config":{"appId":"wxdemo","urlCheck":false},"note":"restored"`))
 	t.Logf("demo clicks took %v", time.Since(start))
 }
 

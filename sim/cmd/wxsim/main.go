@@ -145,6 +145,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if _, ok := c.pins[server.DemoHost]; !ok {
+		c.pins[server.DemoHost] = ln.Addr().String() // the demo page's relay example
+	}
 	rl := relay.New(relay.Options{Token: c.token, Self: relay.SelfOrigins(ln.Addr()),
 		AllowOrigins: c.allowOrigins, Roots: roots, Pins: c.pins, Logf: logger.Printf})
 	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: logger.Printf})
