@@ -169,7 +169,11 @@ func (rl *Relay) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	if !pinned {
 		for _, t := range targets {
 			if why := blocked(t.Addr(), host); why != "" {
-				return nil, &refusal{host + " resolves to " + t.Addr().String() + ", " + why + "; the relay does not connect there (pin it with --map if you mean it)"}
+				what := host + " resolves to " + t.Addr().String() + ", " + why
+				if _, err := netip.ParseAddr(host); err == nil {
+					what = host + " is " + why
+				}
+				return nil, &refusal{what + "; the relay does not connect there (pin it with --map if you mean it)"}
 			}
 		}
 	}
