@@ -38,6 +38,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -153,22 +154,9 @@ func New(o Options) *Relay {
 func SelfOrigins(addr net.Addr) []string {
 	out := []string{"http://" + addr.String()}
 	if t, ok := addr.(*net.TCPAddr); ok && t.IP.IsLoopback() {
-		out = append(out, "http://localhost:"+itoa(t.Port))
+		out = append(out, "http://localhost:"+strconv.Itoa(t.Port))
 	}
 	return out
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // ServeHTTP serves /relay/token, /relay/session, /relay/http and /relay/ws.
