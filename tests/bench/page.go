@@ -69,11 +69,20 @@ const wxDownload = (url) => wxCall(wx.downloadFile, {url});
 // stat, not getFileInfo: getFileInfo reads the whole file to compute its digest
 const wxSize = (path) => wxCall(wx.getFileSystemManager().stat, {path}).then((r) => r.stats.size);
 const rawBlob = (url) => fetch(url).then((r) => r.blob());
+const xhrBlob = (url) => new Promise((resolve, reject) => {
+  const x = new XMLHttpRequest();
+  x.open('GET', url);
+  x.responseType = 'blob';
+  x.onload = () => resolve(x.response);
+  x.onerror = () => reject(new Error('raw xhr download failed'));
+  x.send();
+});
 const wxUpload = (url, filePath) => wxCall(wx.uploadFile, {url, filePath, name: 'file'}).then((r) => JSON.parse(r.data));
-const rawUpload = (url, blob, filename) => new Promise((resolve, reject) => {
+const rawUpload = (url, blob, filename, withProgress) => new Promise((resolve, reject) => {
   const fd = new FormData();
   fd.append('file', blob, filename);
   const x = new XMLHttpRequest();
+  if (withProgress) x.upload.onprogress = () => {};
   x.open('POST', url);
   x.onload = () => resolve(JSON.parse(x.responseText));
   x.onerror = () => reject(new Error('raw upload failed'));
@@ -95,11 +104,14 @@ window.B = {
       if (n !== size) throw new Error('short wx download: ' + n);
     };
     const rawUnit = async () => { const t = performance.now(); const b = await rawBlob(url); rawMs += performance.now() - t; if (b.size !== size) throw new Error('short raw download: ' + b.size); };
+    // the transport wx uses, bare: how much of the gap is XMLHttpRequest's own
+    let xhrMs = 0;
+    const xhrUnit = async () => { const t = performance.now(); const b = await xhrBlob(url); xhrMs += performance.now() - t; if (b.size !== size) throw new Error('short xhr download: ' + b.size); };
     for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) { await wxUnit(); await rawUnit(); } else { await rawUnit(); await wxUnit(); }
+      if (i % 2 === 0) { await wxUnit(); await rawUnit(); await xhrUnit(); } else { await xhrUnit(); await rawUnit(); await wxUnit(); }
     }
     const mb = rounds * size / 1048576;
-    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000)};
+    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000), xhrMBps: mb / (xhrMs / 1000)};
   },
   // upload: wx.uploadFile of http://usr/bench.bin vs an XHR POST of a FormData with a Blob
   // of the same bytes, interleaved, both to /upload (which hashes the file as it streams).
@@ -114,14 +126,17 @@ window.B = {
     let wxMs = 0, rawMs = 0, wxSum = '', rawSum = '';
     const wxUnit = async () => { const t = performance.now(); const r = await wxUpload(url, 'http://usr/bench.bin'); wxMs += performance.now() - t; wxSum = upChecked(r, size, 'wx'); };
     const rawUnit = async () => { const t = performance.now(); const r = await rawUpload(url, blob, 'bench.bin'); rawMs += performance.now() - t; rawSum = upChecked(r, size, 'raw'); };
+    // the same XHR with an upload progress listener, as wx needs for onProgressUpdate
+    let progMs = 0;
+    const progUnit = async () => { const t = performance.now(); const r = await rawUpload(url, blob, 'bench.bin', true); progMs += performance.now() - t; upChecked(r, size, 'progress'); };
     for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) { await wxUnit(); await rawUnit(); } else { await rawUnit(); await wxUnit(); }
+      if (i % 2 === 0) { await wxUnit(); await rawUnit(); await progUnit(); } else { await progUnit(); await rawUnit(); await wxUnit(); }
     }
     if (wxSum !== rawSum) throw new Error('uploads differ: ' + wxSum + ' ' + rawSum);
     await wxCall(fsm.unlink, {filePath: 'http://usr/bench.bin'});
     await wxCall(fsm.unlink, {filePath: 'http://usr/warm.bin'});
     const mb = rounds * size / 1048576;
-    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000)};
+    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000), progMBps: mb / (progMs / 1000)};
   },
   // one download for the heap measurement (sampled from Go); wasm memory around it
   async oneDownload(raw, size) {
