@@ -273,23 +273,22 @@ function pairs(flat) {
   for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i], flat[i + 1]]);
   return out;
 }
-function headerPairs(h) {
-  const out = [];
-  if (h !== null && typeof h === "object") for (const k of Object.keys(h)) out.push([k, String(h[k])]);
-  return out;
+// joinHeaders makes a header object of [name, value] pairs, repeated names joined with
+// ", " (spec §4.5).
+function joinHeaders(list) {
+  const h = {};
+  for (const kv of list) h[kv[0]] = Object.prototype.hasOwnProperty.call(h, kv[0]) ? h[kv[0]] + ", " + kv[1] : kv[1];
+  return h;
 }
 // relayHead applies the relay's X-Wxsim-Meta to rec: status, header (names as the server
 // sent them, repeated ones joined with ", ", spec §4.5), cookies and the relay's profile
 // timings. It returns the upstream content type.
 function relayHead(rec, raw) {
   if (!raw) throw relayError("network", "the relay answered without its metadata");
-  const m = JSON.parse(decodeURIComponent(raw)), h = {};
+  const m = JSON.parse(decodeURIComponent(raw));
   let ct = "";
-  for (const kv of m.header) {
-    h[kv[0]] = Object.prototype.hasOwnProperty.call(h, kv[0]) ? h[kv[0]] + ", " + kv[1] : kv[1];
-    if (kv[0].toLowerCase() === "content-type") ct = kv[1];
-  }
-  rec.status = m.status; rec.header = h; rec.cookies = m.cookies; rec.prof = m.profile;
+  for (const kv of m.header) if (kv[0].toLowerCase() === "content-type") ct = kv[1];
+  rec.status = m.status; rec.header = joinHeaders(m.header); rec.cookies = m.cookies; rec.prof = m.profile;
   return ct;
 }
 // withSession runs f(session) for the relay, or f(null) for the direct transport; a relay
@@ -408,13 +407,14 @@ function sockEnd(s) {
   }
 }
 // sockConnect opens socket s's WebSocket: to url directly, or through the relay (r: the
-// session and the user's header), whose first frame says whether the upstream opened.
+// session and the user's headers as flat name/value pairs, planned by Go), whose first
+// frame says whether the upstream opened.
 function sockConnect(s, url, protocols, r) {
   const id = s.id;
   let wsURL = url;
   if (r) {
     const list = Array.isArray(protocols) ? protocols.map(String) : typeof protocols === "string" ? [protocols] : [];
-    const target = { api: "connectSocket", url: url, header: headerPairs(r.header), protocols: list };
+    const target = { api: "connectSocket", url: url, header: pairs(r.headers), protocols: list };
     wsURL = relay.base.replace(/^http/, "ws") + "relay/ws?token=" + encodeURIComponent(r.sess.token) +
       "&session=" + encodeURIComponent(r.sess.id) + "&target=" + encodeURIComponent(JSON.stringify(target));
     s.relay = true;
@@ -435,9 +435,7 @@ function sockConnect(s, url, protocols, r) {
       let c = null;
       try { c = JSON.parse(e.data); } catch (err) { /* not a control frame */ }
       if (c && c.open) {
-        const h = {};
-        for (const kv of c.open.header) h[kv[0]] = Object.prototype.hasOwnProperty.call(h, kv[0]) ? h[kv[0]] + ", " + kv[1] : kv[1];
-        opened(h);
+        opened(joinHeaders(c.open.header));
       } else { // the upstream handshake failed: onError now, onClose (1006) when the relay drops
         const err = c && c.error ? c.error : { kind: "network", message: "the relay sent no control frame" };
         console.warn("wxsim: connectSocket " + url + " through the relay: " + err.message);
@@ -777,7 +775,7 @@ return {
     return [tag(code), typeof code === "number" ? String(code) : "", tag(reason), str(reason)].join("\0");
   },
   sockBind: function (id) { latestSock = id; },
-  sockOpen: function (id, url, protocols, header, timeoutMs) {
+  sockOpen: function (id, url, protocols, headers, timeoutMs) {
     const s = socks.get(id);
     if (!relay) { // a throw (bad protocols) refuses the task: Go fails connectSocket
       setTimer(sockTimer(id), timeoutMs);
@@ -790,7 +788,7 @@ return {
     s.opening = true;
     const go = function (sess) {
       if (socks.get(id) !== s || s.failed) return;
-      try { sockConnect(s, url, protocols, { sess: sess, header: header }); } catch (e) { relaySockFail(s, e, url); }
+      try { sockConnect(s, url, protocols, { sess: sess, headers: headers }); } catch (e) { relaySockFail(s, e, url); }
     };
     if (relay.value) { go(relay.value); return; }
     relaySession().then(go, function (e) { if (socks.get(id) === s && !s.failed) relaySockFail(s, e, url); });

@@ -308,8 +308,8 @@ func (g *Glue) SocketBind(id int) { g.v.Call("sockBind", id) }
 
 // SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) with the
 // protocols option of o, and its handshake timer.
-func (g *Glue) SocketOpen(id int, url string, o js.Value, timeoutMS float64) error {
-	return Try(func() { g.v.Call("sockOpen", id, url, Get(o, "protocols"), Get(o, "header"), timeoutMS) })
+func (g *Glue) SocketOpen(id int, url string, o js.Value, headers []string, timeoutMS float64) error {
+	return Try(func() { g.v.Call("sockOpen", id, url, Get(o, "protocols"), strs(headers), timeoutMS) })
 }
 
 // SocketError delivers errMsg to socket id's onError listeners.

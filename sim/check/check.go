@@ -134,15 +134,33 @@ func SystemResolver(ctx context.Context, host, port string) ([]netip.AddrPort, e
 	return out, nil
 }
 
+// PinAddr is the address a `--map` pin ("IP:PORT", or "IP" to keep the URL's port)
+// gives for a URL on port.
+func PinAddr(pin, port string) (netip.AddrPort, error) {
+	if ap, err := netip.ParseAddrPort(pin); err == nil {
+		return ap, nil
+	}
+	ip, err := netip.ParseAddr(pin)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("bad --map pin %q: want IP or IP:PORT", pin)
+	}
+	p, err := strconv.ParseUint(port, 10, 16)
+	if err != nil {
+		return netip.AddrPort{}, fmt.Errorf("bad port %q", port)
+	}
+	return netip.AddrPortFrom(ip.Unmap(), uint16(p)), nil
+}
+
 // MapResolver pins hosts to addresses ("IP:PORT", or "IP" to keep the URL's port),
 // as `--map HOST=IP[:PORT]` does; other hosts go to next, or fail when next is nil.
 func MapResolver(pins map[string]string, next Resolver) Resolver {
 	return func(ctx context.Context, host, port string) ([]netip.AddrPort, error) {
 		if a, ok := pins[strings.ToLower(host)]; ok {
-			if ap, err := netip.ParseAddrPort(a); err == nil {
-				return []netip.AddrPort{ap}, nil
+			ap, err := PinAddr(a, port)
+			if err != nil {
+				return nil, err
 			}
-			return SystemResolver(ctx, a, port) // an IP without a port: keep the URL's
+			return []netip.AddrPort{ap}, nil
 		}
 		if next == nil {
 			return nil, fmt.Errorf("no address pinned for %s", host)

@@ -3,7 +3,6 @@ package check
 import (
 	"crypto/x509"
 	"fmt"
-	"net/netip"
 	"os"
 	"strings"
 )
@@ -29,10 +28,7 @@ func ParsePins(maps []string) (map[string]string, error) {
 
 // validPin accepts IP or IP:PORT.
 func validPin(a string) bool {
-	if _, err := netip.ParseAddrPort(a); err == nil {
-		return true
-	}
-	_, err := netip.ParseAddr(a)
+	_, err := PinAddr(a, "443")
 	return err == nil
 }
 

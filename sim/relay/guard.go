@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/http/httpguts"
 
 	"wxsim/sim"
+	"wxsim/sim/check"
 	"wxsim/sim/urlx"
 )
 
@@ -199,14 +200,11 @@ func (rl *Relay) resolve(ctx context.Context, host, port string) (_ []netip.Addr
 		return nil, false, err
 	}
 	if pin, ok := rl.o.Pins[strings.ToLower(host)]; ok {
-		if ap, err := netip.ParseAddrPort(pin); err == nil {
-			return []netip.AddrPort{ap}, true, nil
-		}
-		ip, err := netip.ParseAddr(pin)
+		ap, err := check.PinAddr(pin, port)
 		if err != nil {
 			return nil, false, &refusal{"bad --map pin for " + host + ": " + pin}
 		}
-		return []netip.AddrPort{netip.AddrPortFrom(ip, p.Port())}, true, nil
+		return []netip.AddrPort{ap}, true, nil
 	}
 	if ip, err := netip.ParseAddr(host); err == nil {
 		return []netip.AddrPort{netip.AddrPortFrom(ip, p.Port())}, false, nil

@@ -32,6 +32,15 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 		fail(asReason(err))
 		return
 	}
+	var headers []string // sent on the upstream handshake by the relay (spec §6.1, §9)
+	if r.cfg.Relay != "" {
+		h, _, _, err := r.headers(o, f.HeaderType)
+		if err != nil {
+			fail(asReason(err))
+			return
+		}
+		headers = h
+	}
 	if r.sched.Interrupted() {
 		fail(sim.ErrInterrupted)
 		return
@@ -48,7 +57,7 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 	}
 	for _, e := range effs {
 		if e.Kind == sim.SocketOpen {
-			if err := r.g.SocketOpen(id, f.URL, o, ms(e.After)); err != nil {
+			if err := r.g.SocketOpen(id, f.URL, o, headers, ms(e.After)); err != nil {
 				r.socks.Closed(e.ID)
 				fail(sim.NetworkError(err.Error()))
 				return
