@@ -207,7 +207,7 @@ function failTask(rec, e, url) {
 let relay = null;
 function setRelay(base, token, cfg) {
   if (!base) { relay = null; return; }
-  const r = { base: base.endsWith("/") ? base : base + "/", session: null, value: null, busy: 0, altBusy: 0 };
+  const r = { base: base.endsWith("/") ? base : base + "/", session: null, value: null, busy: 0 }; // busy: calls in flight on base
   r.alt = altBase(r.base);
   r.open = function () {
     const noToken = function (why) {
@@ -238,12 +238,12 @@ function setRelay(base, token, cfg) {
 const LANE_SIZE = 6;
 function relayLane() {
   const r = relay, alt = r.alt !== null && r.busy >= LANE_SIZE;
-  if (alt) r.altBusy++; else r.busy++;
+  if (!alt) r.busy++;
   let freed = false;
   return { url: (alt ? r.alt : r.base) + "relay/http", done: function () {
     if (freed) return;
     freed = true;
-    if (alt) r.altBusy--; else r.busy--;
+    if (!alt) r.busy--;
   } };
 }
 function altBase(base) {
