@@ -82,6 +82,7 @@ type relayFixture struct {
 	resolved atomic.Int64 // calls of the resolver hook
 	logMu    sync.Mutex
 	logs     []string
+	logAdded chan struct{} // closed and replaced on every new line
 }
 
 // sub is h for the subtest t.
@@ -90,7 +91,7 @@ func (h *harness) sub(t *testing.T) *harness { return &harness{h.relayFixture, t
 func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{&relayFixture{ca: tlstest.NewCA(t, time.Now()), pins: map[string]string{},
-		names: map[string][]netip.AddrPort{}}, t}
+		names: map[string][]netip.AddrPort{}, logAdded: make(chan struct{})}, t}
 	t.Cleanup(func() {
 		if t.Failed() {
 			for _, l := range h.logLines() {
@@ -167,6 +168,8 @@ func (h *harness) start(edit ...func(*Options)) *harness {
 		Logf: func(format string, args ...any) {
 			h.logMu.Lock()
 			h.logs = append(h.logs, fmt.Sprintf(format, args...))
+			close(h.logAdded)
+			h.logAdded = make(chan struct{})
 			h.logMu.Unlock()
 		},
 	}
@@ -198,18 +201,30 @@ func (h *harness) logLines() []string {
 	return append([]string(nil), h.logs...)
 }
 
-// logged reports whether some log line contains all of parts.
+// logged reports whether some log line contains all of parts, waiting up to
+// waitTimeout for it: the relay may write a call's line after the page has seen the
+// end of the call (a body with a Content-Length is complete before the handler returns).
 func (h *harness) logged(parts ...string) bool {
-	for _, l := range h.logLines() {
-		all := true
-		for _, p := range parts {
-			all = all && strings.Contains(l, p)
+	deadline := time.After(waitTimeout)
+	for {
+		h.logMu.Lock()
+		lines, added := h.logs, h.logAdded
+		h.logMu.Unlock()
+		for _, l := range lines {
+			all := true
+			for _, p := range parts {
+				all = all && strings.Contains(l, p)
+			}
+			if all {
+				return true
+			}
 		}
-		if all {
-			return true
+		select {
+		case <-added:
+		case <-deadline:
+			return false
 		}
 	}
-	return false
 }
 
 // config is the app configuration of a session: wx123 version 7, every list holding

@@ -84,8 +84,8 @@ func (rl *Relay) serveWS(w http.ResponseWriter, r *http.Request) {
 			info.Header = append(info.Header, [2]string{k, v})
 		}
 	}
+	rl.o.Logf("relay: connectSocket %s open", t.URL) // before the page can see it
 	writeControl(ctx, page, control{Open: info})
-	rl.o.Logf("relay: connectSocket %s open", t.URL)
 	code := rl.pump(page, up)
 	rl.o.Logf("relay: connectSocket %s closed (%d)", t.URL, code)
 }
