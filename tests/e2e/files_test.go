@@ -161,7 +161,7 @@ func testDownloadLimitsAndAbort(t *testing.T, cfg string) {
 	var ab transferResult
 	before = files()
 	aborted := fx.TransferStats().DownloadsAborted
-	p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=90000&slowKBps=64'}, (t, prog) => {
+	p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=90000&slowKBps=8'}, (t, prog) => {
 		const tick = () => prog.length > 1 ? t.abort() : setTimeout(tick, 5); tick(); })`, &ab)
 	assert.Equal(t, "downloadFile:fail abort", ab.Res["errMsg"])
 	assert.Equal(t, before, files(), "an aborted download keeps no file")

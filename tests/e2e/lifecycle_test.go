@@ -97,7 +97,8 @@ func TestAbort(t *testing.T) {
 func TestTimeout(t *testing.T) {
 	fx.Reset()
 	p := newPage(t, listed)
-	r := p.Call("request", `{url: '`+api+`/hold?id=t1', timeout: 300}`)
+	// 2 s: the hold must reach the fixture before the time-out, even on a loaded machine.
+	r := p.Call("request", `{url: '`+api+`/hold?id=t1', timeout: 2000}`)
 	failResult(t, r, "request:fail timeout")
 	assert.Equal(t, 5.0, r.Res["errno"])
 	waitHolds(t, 1, 0)

@@ -236,7 +236,8 @@ func TestRelayAbortAndTimeout(t *testing.T) {
 	waitHolds(t, 1, 0)
 	assert.Equal(t, 1, fx.Stats().Aborted, "the fixture sees the relay's upstream connection dropped")
 
-	failResult(t, p.Call("request", `{url: '`+api+`/hold?id=rtimeout', timeout: 300}`), "request:fail timeout")
+	// 2 s: the hold must reach the fixture (two hops) before the time-out, even on a loaded machine.
+	failResult(t, p.Call("request", `{url: '`+api+`/hold?id=rtimeout', timeout: 2000}`), "request:fail timeout")
 	waitHolds(t, 2, 0)
 	assert.Equal(t, 2, fx.Stats().Aborted, "a time-out drops it too")
 }
