@@ -240,6 +240,30 @@ func testUploadFile(t *testing.T, cfg string) {
 	})
 }
 
+// spec §1.5, §5: uploadFile and downloadFile fail a mistyped option with WeChat's text,
+// the first bad one in the order url, header, then filePath, name, formData.
+func TestTransferArgErrors(t *testing.T) {
+	p := filesPage(t, filesCfg)
+	for _, c := range []struct{ api, opts, errMsg string }{
+		{"uploadFile", `{filePath: 'http://usr/a.bin', name: 'f'}`, "uploadFile:fail parameter error: parameter.url should be String instead of Undefined;"},
+		{"uploadFile", `{url: '` + api + `/upload', header: 'x', name: 'f'}`, "uploadFile:fail parameter error: parameter.header should be Object instead of String;"},
+		{"uploadFile", `{url: '` + api + `/upload', name: 'f'}`, "uploadFile:fail parameter error: parameter.filePath should be String instead of Undefined;"},
+		{"uploadFile", `{url: '` + api + `/upload', filePath: 'http://usr/a.bin', name: 3}`, "uploadFile:fail parameter error: parameter.name should be String instead of Number;"},
+		{"uploadFile", `{url: '` + api + `/upload', filePath: 'http://usr/a.bin', name: 'f', formData: []}`, "uploadFile:fail parameter error: parameter.formData should be Object instead of Array;"},
+		{"downloadFile", `{url: 42}`, "downloadFile:fail parameter error: parameter.url should be String instead of Number;"},
+		{"downloadFile", `{url: '` + api + `/file?size=1', filePath: 7}`, "downloadFile:fail parameter error: parameter.filePath should be String instead of Number;"},
+	} {
+		var r transferResult
+		p.Eval(`transfer('`+c.api+`', `+c.opts+`)`, &r)
+		assert.False(t, r.OK, c.opts)
+		assert.Equal(t, c.errMsg, r.Res["errMsg"], c.opts)
+		assert.Equal(t, 1.0, r.Res["errno"], c.opts)
+	}
+	var ok transferResult
+	p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=1', filePath: null, header: null})`, &ok)
+	assert.True(t, ok.OK, "null filePath and header count as left out: %v", ok.Res)
+}
+
 // spec §7.4 and the issue 5 chain: download → saveFile → reload → getSavedFileList →
 // readFile → upload, byte-exact; user files survive the reload, temp files do not.
 func TestPersistenceChain(t *testing.T) {

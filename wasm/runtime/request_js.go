@@ -17,24 +17,19 @@ func (r *Runtime) request(id int, o js.Value) {
 	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
 	f := r.g.ReadRequest(o)
 
-	if f.URLType != "String" {
-		fail(sim.ParamError("url", "String", f.URLType))
+	if reason, ok := sim.CheckArgs(sim.ParamURL.Of(f.URLType), sim.ParamMethod.Of(f.MethodType)); !ok {
+		fail(reason)
 		return
 	}
 	url := f.URL
 	method := "GET"
-	switch f.MethodType {
-	case "Undefined":
-	case "String":
+	if f.MethodType == "String" {
 		m, err := sim.NormalizeMethod(f.Method, r.cfg.Relay == "")
 		if err != nil {
 			fail(asReason(err))
 			return
 		}
 		method = m
-	default:
-		fail(sim.ParamError("method", "String", f.MethodType))
-		return
 	}
 	if err := r.checkParsed(api, url, f.Parsed, f.ParsedOK); err != nil {
 		fail(asReason(err))
@@ -87,12 +82,11 @@ var bodyKinds = map[sim.BodyEncoding]int{sim.BodyRaw: jsbridge.BodyRaw, sim.Body
 
 // headers reads the header option into flattened name/value pairs (spec §4.3).
 func (r *Runtime) headers(o js.Value, typ string) (pairs []string, ct string, hasCT bool, err error) {
-	switch typ {
-	case "Undefined", "Null":
-		return nil, "", false, nil
-	case "Object":
-	default:
-		return nil, "", false, sim.ParamError("header", "Object", typ)
+	if reason, ok := sim.ParamHeader.Check(typ); !ok {
+		return nil, "", false, reason
+	}
+	if typ != "Object" {
+		return nil, "", false, nil // left out
 	}
 	flat, err := r.g.HeaderList(o)
 	if err != nil {

@@ -17,15 +17,8 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 	const api = sim.APIConnectSocket
 	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
 	f := r.g.ReadSocket(o)
-	switch {
-	case f.URLType != "String":
-		fail(sim.ParamError("url", "String", f.URLType))
-		return
-	case f.ProtocolsType != "Undefined" && f.ProtocolsType != "Array" && f.ProtocolsType != "String":
-		fail(sim.ParamError("protocols", "Array", f.ProtocolsType))
-		return
-	case f.HeaderType != "Undefined" && f.HeaderType != "Null" && f.HeaderType != "Object":
-		fail(sim.ParamError("header", "Object", f.HeaderType))
+	if reason, ok := sim.CheckArgs(sim.ParamURL.Of(f.URLType), sim.ParamProtocols.Of(f.ProtocolsType), sim.ParamHeader.Of(f.HeaderType)); !ok {
+		fail(reason)
 		return
 	}
 	if err := r.checkParsed(api, f.URL, f.Parsed, f.ParsedOK); err != nil {
@@ -97,9 +90,9 @@ func (r *Runtime) socketEvent(ev, id int, a, b js.Value) {
 		}
 		r.g.SocketError(id, sim.SocketError())
 	case jsbridge.EvSocketSend:
-		reason := sim.ErrNotConnected
-		if t := b.String(); t != "String" && t != "ArrayBuffer" && !isView(t) {
-			reason = sim.ParamError("data", "String/ArrayBuffer", t)
+		reason, ok := sim.ParamSocketData.Check(b.String())
+		if ok {
+			reason = sim.ErrNotConnected
 		}
 		r.fail(id, sim.Fail{API: sim.APISendSocketMessage, Reason: reason})
 	case jsbridge.EvSocketClose:
@@ -112,8 +105,8 @@ func (r *Runtime) socketEvent(ev, id int, a, b js.Value) {
 func (r *Runtime) closeSocket(id, sock int, o js.Value) {
 	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: sim.APICloseSocket, Reason: reason}) }
 	codeType, code, reasonType, reason := r.g.ReadClose(o)
-	if reasonType != "Undefined" && reasonType != "String" {
-		fail(sim.ParamError("reason", "String", reasonType))
+	if bad, ok := sim.ParamCloseReason.Check(reasonType); !ok {
+		fail(bad)
 		return
 	}
 	c, _ := strconv.ParseFloat(code, 64)
@@ -131,13 +124,4 @@ func (r *Runtime) closeSocket(id, sock int, o js.Value) {
 		return
 	}
 	r.g.OKWith(id, map[string]any{"errMsg": sim.OK(sim.APICloseSocket)})
-}
-
-func isView(tag string) bool {
-	switch tag {
-	case "DataView", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array", "Uint16Array",
-		"Int32Array", "Uint32Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array", "Float16Array":
-		return true
-	}
-	return false
 }

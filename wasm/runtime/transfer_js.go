@@ -65,8 +65,8 @@ func (r *Runtime) transferCommon(id int, api string, o js.Value) (f transferFiel
 	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
 	tf := r.g.ReadTransfer(o)
 	f.TransferFields = tf
-	if tf.URLType != "String" {
-		fail(sim.ParamError("url", "String", tf.URLType))
+	if reason, ok := sim.ParamURL.Check(tf.URLType); !ok {
+		fail(reason)
 		return f, false
 	}
 	if err := r.checkParsed(api, tf.URL, tf.Parsed, tf.ParsedOK); err != nil {
@@ -92,15 +92,8 @@ func (r *Runtime) uploadFile(id int, o js.Value) {
 	if !ok {
 		return
 	}
-	switch {
-	case f.FilePathType != "String":
-		fail(sim.ParamError("filePath", "String", f.FilePathType))
-		return
-	case f.NameType != "String":
-		fail(sim.ParamError("name", "String", f.NameType))
-		return
-	case f.FormDataType != "Undefined" && f.FormDataType != "Null" && f.FormDataType != "Object":
-		fail(sim.ParamError("formData", "Object", f.FormDataType))
+	if reason, ok := sim.CheckArgs(sim.ParamUploadPath.Of(f.FilePathType), sim.ParamName.Of(f.NameType), sim.ParamFormData.Of(f.FormDataType)); !ok {
+		fail(reason)
 		return
 	}
 	path, _, err := r.fs.Read(api, f.FilePath)
@@ -120,17 +113,16 @@ func (r *Runtime) downloadFile(id int, o js.Value) {
 		return
 	}
 	q := &transfer{api: api, url: f.URL, headers: f.headers, urlPath: sim.URLPath(f.URL)}
-	switch f.FilePathType {
-	case "Undefined", "Null":
-	case "String":
+	if reason, ok := sim.ParamSavePath.Check(f.FilePathType); !ok {
+		r.fail(id, sim.Fail{API: api, Reason: reason})
+		return
+	}
+	if f.FilePathType == "String" {
 		if err := sim.CheckDownloadPath(f.FilePath); err != nil {
 			r.fail(id, sim.Fail{API: api, Reason: asReason(err)})
 			return
 		}
 		q.filePath = f.FilePath
-	default:
-		r.fail(id, sim.Fail{API: api, Reason: sim.ParamError("filePath", "String", f.FilePathType)})
-		return
 	}
 	r.reqs[id] = q
 	r.do(r.sched.Submit(sim.TaskID(id), api, f.timeout))
