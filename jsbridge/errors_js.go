@@ -22,22 +22,25 @@ func (e *Error) Error() string {
 	return e.Name + ": " + e.Message
 }
 
-// ErrorOf converts any thrown JS value to *Error without calling into it unsafely: a
-// thrown string, number or undefined gives Name "Error" and its String() form.
+// ErrorOf converts any thrown JS value to *Error through the guard: a thrown string,
+// number or undefined gives Name "Error" and its String() form; a throwing name or
+// message getter gives "an unreadable value".
 func ErrorOf(v js.Value) *Error {
-	if v.Type() != js.TypeObject {
-		return &Error{Name: "Error", Message: String(v)}
-	}
-	return &Error{Name: String(v.Get("name")), Message: String(v.Get("message"))}
+	d := guard.Call("describe", v)
+	return &Error{Name: d.Index(0).String(), Message: d.Index(1).String()}
 }
 
 // Try runs f and turns a JS exception raised inside it into an error. Go panics that are
-// not JS exceptions (bugs) are re-panicked.
+// not JS exceptions (bugs), and the guard's unreadable errors (a user value that threw
+// when read: the dispatcher fails the call), are re-panicked.
 func Try(f func()) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			var je js.Error
 			if e, ok := p.(error); ok && errors.As(e, &je) {
+				if _, bad := AsUnreadable(p); bad {
+					panic(p) // an unreadable user value fails the whole call (Glue.run)
+				}
 				err = ErrorOf(je.Value)
 				return
 			}

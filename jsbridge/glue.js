@@ -7,8 +7,8 @@
 // loader handed over the instance's exports (~10x cheaper than a js.Func call), else
 // through the js.Func `func`.
 "use strict";
-const func = arguments[0], exports = arguments[1], gid = arguments[2];
-const slot = { a: undefined, b: undefined };
+const func = arguments[0], exports = arguments[1], gid = arguments[2], guard = arguments[3];
+const slot = { a: undefined, b: undefined, u: undefined }; // u: an unreadable option Go met (UNREADABLE)
 let kick = false;
 // A wasm export runs Go synchronously but does not let Go's other goroutines (finalizers
 // of JS references among them) run; one js.Func call shortly after a burst does.
@@ -18,11 +18,13 @@ const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b) {
   const r = exports.wxsim_dispatch(gid, ev, id);
   slot.a = undefined; slot.b = undefined;
   if (!kick) { kick = true; setTimeout(resume, 50); }
-  return r === 1;
+  return r === 1 ? true : r === UNREADABLE ? UNREADABLE : false;
 } : func;
+// UNREADABLE is Go's answer when an option it read threw (slot.u: [field, message]).
+const UNREADABLE = 2;
 const EV_CALL = 1, EV_ABORT = 2, EV_TIMER = 3, EV_REDIRECT = 4, EV_DONE = 5, EV_ERROR = 6;
 const EV_SOPEN = 7, EV_SCLOSED = 8, EV_SCLOSE = 9, EV_SSEND = 10, EV_SERROR = 11, EV_LOADED = 12;
-const EV_SYNC = 13;
+const EV_SYNC = 13, EV_UNREADABLE = 14;
 const BODY_RAW = 1, BODY_JSON = 2, BODY_FORM = 3;
 const PROFILE_KEYS = ["redirectStart", "redirectEnd", "fetchStart", "domainLookupStart",
   "domainLookupEnd", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
@@ -58,28 +60,53 @@ function report(e, where) {
     try { l(msg); } catch (e2) { console.error("wxsim: wx.onError listener threw:", e2); }
   }
 }
-function field(o, k) {
-  if (o === null || (typeof o !== "object" && typeof o !== "function")) return undefined;
-  try { return o[k]; } catch (e) { report(e, "reading option " + k); return undefined; }
-}
+// Every user value is read through guard (guard.js): a read that throws becomes the
+// guard's unreadable error, and the call fails (spec §1.5) instead of throwing.
+const field = guard.get, tag = guard.tag;
 function call(fn, arg, where) {
   if (typeof fn !== "function") return;
   try { fn(arg); } catch (e) { report(e, where); }
 }
 
 // ---- task records
+// newRec makes the record of one call. Its callbacks are read once, now; one that cannot
+// be read leaves rec.bad set, and the call fails (start) with the others still called.
 function newRec(api, opts) {
-  const rec = { id: nextId++, api: api, opts: opts, done: false, ls: null, ctrl: null,
+  const rec = { id: nextId++, api: api, done: false, ls: null, ctrl: null,
     body: undefined, buf: null, status: 0, header: null, t0: 0, t1: 0, t2: 0,
-    resolve: null, reject: null };
+    resolve: null, reject: null, success: undefined, fail: undefined, complete: undefined, bad: null };
   recs.set(rec.id, rec);
+  for (const k of ["success", "fail", "complete"]) {
+    try { rec[k] = field(opts, k); } catch (e) { rec.bad = rec.bad || e; }
+  }
   return rec;
 }
+// start enters Go with the call of rec (EV_CALL, or another event a with its options),
+// unless reading its callbacks failed: then it fails at once as an unreadable option.
+function start(ev, rec, a, b) {
+  if (rec.bad) { refuse(rec, rec.bad); return; }
+  enter(ev, rec, a, b);
+}
+// guarded runs f, which reads user values for rec; an unreadable one fails the call.
+function guarded(rec, f) {
+  try { f(); } catch (e) {
+    if (!guard.isUnreadable(e)) throw e;
+    refuse(rec, e);
+  }
+}
+// refuse fails rec for an option that threw when read: Go words the errMsg.
+function refuse(rec, e) { enter(EV_UNREADABLE, rec, rec.api, [e.field, e.message]); }
 // enter calls Go for rec; if Go did not answer (it crashed or threw), the task fails
 // instead of hanging.
 function enter(ev, rec, a, b) {
   let ok;
   try { ok = dispatch(ev, rec.id, a, b); } catch (e) { console.error("wxsim: runtime error:", e); }
+  if (ok === UNREADABLE) {
+    const u = slot.u;
+    slot.u = undefined;
+    if (!rec.done && ev !== EV_UNREADABLE) { enter(EV_UNREADABLE, rec, rec.api, u); return; }
+  }
+  if (ok === false) console.error("wxsim: the runtime did not handle event " + ev + " of " + rec.api);
   if (ok !== true && !rec.done) {
     settle(rec, false, { errMsg: rec.api + ":fail internal error (see console)", errno: 1 });
   }
@@ -90,12 +117,10 @@ function settle(rec, ok, res) {
   recs.delete(rec.id);
   clearTimer(rec.id);
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
-  const o = rec.opts;
-  rec.opts = null;
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }
-    call(field(o, ok ? "success" : "fail"), res, rec.api + (ok ? " success" : " fail"));
-    call(field(o, "complete"), res, rec.api + " complete");
+    call(ok ? rec.success : rec.fail, res, rec.api + (ok ? " success" : " fail"));
+    call(rec.complete, res, rec.api + " complete");
   });
 }
 function taskListeners(t, rec, kinds) {
@@ -339,7 +364,6 @@ function clearTimer(id) {
   const t = timers.get(id);
   if (t !== undefined) { clearTimeout(t); timers.delete(id); }
 }
-function tag(v) { return Object.prototype.toString.call(v).slice(8, -1); }
 function clean(s) { return s.indexOf("\0") < 0 ? s : s.replace(/\0/g, "\ufffd"); }
 function str(v) { return typeof v === "string" ? clean(v) : ""; }
 function parseURL(raw) {
@@ -352,7 +376,7 @@ function parseURL(raw) {
 function dataKind(v) {
   if (v === undefined || v === null) return 0;
   if (typeof v === "string") return 1;
-  if (v instanceof ArrayBuffer || ArrayBuffer.isView(v)) return 2;
+  if (guard.isBytes(v, "data")) return 2;
   return typeof v === "object" ? 3 : 4;
 }
 // ---- sockets: a record per SocketTask; frames and events stay in JS. Go hears of the
@@ -373,7 +397,7 @@ function sockTask(id) {
   socks.set(id, s);
   const t = {
     send: function (o) { sockSend(s, o, "sendSocketMessage"); },
-    close: function (o) { const rec = newRec("closeSocket", o); enter(EV_SCLOSE, rec, id, o); },
+    close: function (o) { start(EV_SCLOSE, newRec("closeSocket", o), id, o); },
   };
   for (const k of ["Open", "Message", "Error", "Close"]) {
     t["on" + k] = function (cb) { if (typeof cb === "function") (s.ls[k] || (s.ls[k] = [])).push(cb); };
@@ -389,12 +413,16 @@ function sockTask(id) {
   return s;
 }
 function sockSend(s, o, api) {
-  const rec = newRec(api, o), data = field(o, "data");
-  const connected = s && s.ws && s.ws.readyState === 1 && !s.failed && (!s.relay || s.up);
-  const okData = typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data);
-  if (!connected || !okData) { enter(EV_SSEND, rec, connected ? 1 : 0, tag(data)); return; }
-  try { s.ws.send(data); } catch (e) { enter(EV_SSEND, rec, 0, tag(data)); return; }
-  settle(rec, true, { errMsg: api + ":ok" });
+  const rec = newRec(api, o);
+  if (rec.bad) { refuse(rec, rec.bad); return; }
+  guarded(rec, function () {
+    const data = field(o, "data"), type = tag(data, "data");
+    const connected = s && s.ws && s.ws.readyState === 1 && !s.failed && (!s.relay || s.up);
+    const okData = typeof data === "string" || guard.isBytes(data, "data");
+    if (!connected || !okData) { enter(EV_SSEND, rec, connected ? 1 : 0, type); return; }
+    try { s.ws.send(data); } catch (e) { enter(EV_SSEND, rec, 0, type); return; }
+    settle(rec, true, { errMsg: api + ":ok" });
+  });
 }
 // sockEnd forgets socket s and closes its WebSocket without further events.
 function sockEnd(s) {
@@ -413,8 +441,7 @@ function sockConnect(s, url, protocols, r) {
   const id = s.id;
   let wsURL = url;
   if (r) {
-    const list = Array.isArray(protocols) ? protocols.map(String) : typeof protocols === "string" ? [protocols] : [];
-    const target = { api: "connectSocket", url: url, header: pairs(r.headers), protocols: list };
+    const target = { api: "connectSocket", url: url, header: pairs(r.headers), protocols: protocols || [] };
     wsURL = relay.base.replace(/^http/, "ws") + "relay/ws?token=" + encodeURIComponent(r.sess.token) +
       "&session=" + encodeURIComponent(r.sess.id) + "&target=" + encodeURIComponent(JSON.stringify(target));
     s.relay = true;
@@ -461,9 +488,8 @@ function relaySockFail(s, e, url) {
 }
 // checkProtocols throws the SyntaxError new WebSocket(url, protocols) would: the relay
 // transport creates its WebSocket later, once its session is open.
-function checkProtocols(p) {
-  if (p === undefined) return;
-  const list = Array.isArray(p) ? p.map(String) : [String(p)];
+function checkProtocols(list) {
+  if (list === undefined) return;
   const seen = new Set();
   for (const x of list) {
     if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(x) || seen.has(x)) {
@@ -600,12 +626,10 @@ function xhrHeaders(xhr) {
   }
   return o;
 }
-function runUpload(rec, url, headers, name, path, formData, s) {
+function runUpload(rec, url, headers, name, path, form, s) {
   const blob = files.get(path);
   const fd = new FormData();
-  if (formData && typeof formData === "object") {
-    for (const k of Object.keys(formData)) fd.append(k, String(formData[k]));
-  }
+  for (let i = 0; i + 1 < form.length; i += 2) fd.append(form[i], form[i + 1]);
   fd.append(name, blob, path.slice(path.lastIndexOf("/") + 1));
   const xhr = new XMLHttpRequest();
   rec.xhr = xhr;
@@ -706,10 +730,10 @@ function profile(rec) {
 // (jsbridge TestGlueForm, e2e TestRequestBodyEncoding).
 function formEncode(d) {
   const out = [];
-  for (const k of Object.keys(d)) {
-    const v = d[k];
+  for (const k of guard.keys(d, "data")) {
+    const v = field(d, k, "data." + k);
     if (v === undefined) continue;
-    const s = v === null ? "null" : typeof v === "object" ? JSON.stringify(v) : String(v);
+    const s = v === null ? "null" : typeof v === "object" ? JSON.stringify(v) : guard.str(v, "data." + k);
     out.push(encodeURIComponent(k) + "=" + encodeURIComponent(s));
   }
   return out.join("&");
@@ -723,7 +747,7 @@ return {
       const rec = newRec(name, opts);
       const t = { abort: function () { if (!rec.done) enter(EV_ABORT, rec); } };
       taskListeners(t, rec, kinds);
-      enter(EV_CALL, rec, api, opts);
+      start(EV_CALL, rec, api, opts);
       return t;
     };
   },
@@ -731,10 +755,10 @@ return {
     target[name] = function (opts) {
       const rec = newRec(name, opts);
       let p;
-      if (promiseStyle && !(field(opts, "success") || field(opts, "fail") || field(opts, "complete"))) {
+      if (promiseStyle && !rec.bad && !(rec.success || rec.fail || rec.complete)) {
         p = new Promise(function (res, rej) { rec.resolve = res; rec.reject = rej; });
       }
-      enter(EV_CALL, rec, api, opts);
+      start(EV_CALL, rec, api, opts);
       return p;
     };
   },
@@ -751,32 +775,36 @@ return {
     target.connectSocket = function (opts) {
       const rec = newRec("connectSocket", opts);
       const s = sockTask(rec.id);
-      enter(EV_CALL, rec, api, opts);
+      start(EV_CALL, rec, api, opts);
       if (!s.opening) socks.delete(s.id); // refused: no connection, no events (spec §6.1)
       return s.task;
     };
     target.sendSocketMessage = function (o) { sockSend(socks.get(latestSock), o, "sendSocketMessage"); };
-    target.closeSocket = function (o) { const rec = newRec("closeSocket", o); enter(EV_SCLOSE, rec, latestSock, o); };
+    target.closeSocket = function (o) { start(EV_SCLOSE, newRec("closeSocket", o), latestSock, o); };
     for (const k of ["Open", "Message", "Error", "Close"]) {
       const ls = lists["Socket" + k] || (lists["Socket" + k] = []);
       target["onSocket" + k] = function (cb) { if (typeof cb === "function") ls.push(cb); };
     }
   },
-  readSocket: function (o) {
+  // readSocket also keeps the protocols of socket id as the WebSocket constructor reads
+  // them (a list of strings), for sockOpen.
+  readSocket: function (id, o) {
     const url = field(o, "url"), protocols = field(o, "protocols"), timeout = field(o, "timeout");
-    const header = field(o, "header");
+    const header = field(o, "header"), ptype = tag(protocols, "protocols");
+    const s = socks.get(id);
+    if (s && (ptype === "Array" || ptype === "String")) s.protocols = guard.list(protocols, "protocols");
     const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
-    return [tag(url), str(url), tag(protocols), typeof timeout === "number" ? String(timeout) : "", tag(header),
-      header && typeof header === "object" && Object.keys(header).length > 0 ? "1" : "",
+    return [tag(url, "url"), str(url), ptype, typeof timeout === "number" ? String(timeout) : "", tag(header, "header"),
+      header && typeof header === "object" && guard.keys(header, "header").length > 0 ? "1" : "",
       parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
   },
   readClose: function (o) {
     const code = field(o, "code"), reason = field(o, "reason");
-    return [tag(code), typeof code === "number" ? String(code) : "", tag(reason), str(reason)].join("\0");
+    return [tag(code, "code"), typeof code === "number" ? String(code) : "", tag(reason, "reason"), str(reason)].join("\0");
   },
   sockBind: function (id) { latestSock = id; },
-  sockOpen: function (id, url, protocols, headers, timeoutMs) {
-    const s = socks.get(id);
+  sockOpen: function (id, url, headers, timeoutMs) {
+    const s = socks.get(id), protocols = s.protocols;
     if (!relay) { // a throw (bad protocols) refuses the task: Go fails connectSocket
       setTimer(sockTimer(id), timeoutMs);
       sockConnect(s, url, protocols, null);
@@ -811,6 +839,13 @@ return {
       s.ls = Object.create(null);
     });
   },
+  sockDrop: function (id, code, warning) {
+    const s = socks.get(id);
+    if (!s) return;
+    console.warn(warning);
+    sockEnd(s);
+    later(function () { emitSock(s, "Close", { code: code, reason: "" }); s.ls = Object.create(null); });
+  },
   sockClose: function (id, code, reason) {
     const s = socks.get(id);
     if (s.ws) s.ws.close(code, reason);
@@ -837,7 +872,7 @@ return {
     const url = field(o, "url"), method = field(o, "method"), header = field(o, "header");
     const data = field(o, "data"), timeout = field(o, "timeout");
     const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
-    return [tag(url), str(url), tag(method), str(method), tag(header), dataKind(data), tag(data),
+    return [tag(url, "url"), str(url), tag(method, "method"), str(method), tag(header, "header"), dataKind(data), tag(data, "data"),
       typeof timeout === "number" ? String(timeout) : "", str(field(o, "responseType")),
       str(field(o, "dataType")), str(field(o, "redirect")), field(o, "enableChunked") === true ? "1" : "",
       parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
@@ -845,10 +880,10 @@ return {
   headerList: function (o) {
     const h = field(o, "header"), out = [];
     if (h === null || typeof h !== "object") return out;
-    for (const k of Object.keys(h)) out.push(k, String(h[k]));
+    for (const k of guard.keys(h, "header")) out.push(k, guard.str(field(h, k, "header." + k), "header." + k));
     return out;
   },
-  dataString: function (o) { return String(field(o, "data")); },
+  dataString: function (o) { return guard.str(field(o, "data"), "data"); },
   form: function (o) { return formEncode(field(o, "data")); },
   body: function (id, enc, o) {
     const rec = recs.get(id), data = field(o, "data");
@@ -866,20 +901,29 @@ return {
     if (rec && rec.ctrl) rec.ctrl.abort();
     if (rec && rec.xhr) rec.xhr.abort();
   },
-  readTransfer: function (o) {
+  // readTransfer also keeps an upload's formData fields of task id as String()-converted
+  // name/value pairs, read now (the task may wait in the queue).
+  readTransfer: function (id, o) {
     const url = field(o, "url"), timeout = field(o, "timeout");
+    const filePath = field(o, "filePath"), name = field(o, "name"), formData = field(o, "formData");
+    const ftype = tag(formData, "formData"), rec = recs.get(id);
+    if (rec && ftype === "Object") {
+      const form = [];
+      for (const k of guard.keys(formData, "formData")) form.push(k, guard.str(field(formData, k, "formData." + k), "formData." + k));
+      rec.form = form;
+    }
     const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
-    return [tag(url), str(url), tag(field(o, "header")), typeof timeout === "number" ? String(timeout) : "",
-      tag(field(o, "filePath")), str(field(o, "filePath")), tag(field(o, "name")), str(field(o, "name")),
-      tag(field(o, "formData")), parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
+    return [tag(url, "url"), str(url), tag(field(o, "header"), "header"), typeof timeout === "number" ? String(timeout) : "",
+      tag(filePath, "filePath"), str(filePath), tag(name, "name"), str(name),
+      ftype, parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
   },
-  upload: function (id, url, headers, name, path, o, timeoutMs) {
+  upload: function (id, url, headers, name, path, timeoutMs) {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    const formData = field(o, "formData");
+    const form = rec.form || [];
     withSession(rec, url, function (s) {
-      try { runUpload(rec, url, headers, name, path, formData, s); } catch (e) {
+      try { runUpload(rec, url, headers, name, path, form, s); } catch (e) {
         Promise.resolve().then(function () { failTask(rec, e, url); });
       }
     });
@@ -910,7 +954,7 @@ return {
   // file system manager
   defineConst: function (target, name, v) { target[name] = function () { return v; }; },
   defineCallbackAPI: function (target, name, api) {
-    target[name] = function (opts) { enter(EV_CALL, newRec(name, opts), api, opts); };
+    target[name] = function (opts) { start(EV_CALL, newRec(name, opts), api, opts); };
   },
   okStat: function (id, errMsg, size, isDir, mode, atime, mtime) {
     const rec = recs.get(id);
@@ -921,7 +965,13 @@ return {
   defineSyncAPI: function (target, name, api) {
     target[name] = function () {
       slot.r = undefined;
-      try { dispatch(EV_SYNC, api, Array.prototype.slice.call(arguments)); } catch (e) { console.error("wxsim: runtime error:", e); }
+      try {
+        if (dispatch(EV_SYNC, api, Array.prototype.slice.call(arguments)) === UNREADABLE) {
+          const u = slot.u;
+          slot.u = undefined;
+          dispatch(EV_UNREADABLE, 0, name, u); // id 0: Go answers in slot.r
+        }
+      } catch (e) { console.error("wxsim: runtime error:", e); }
       const r = slot.r;
       slot.r = undefined;
       if (!r) throw new Error(name + ":fail internal error (see console)");
@@ -957,7 +1007,7 @@ return {
     const rec = recs.get(id) || pendingData, d = field(o, "data");
     let b;
     if (typeof d === "string") b = new Blob([stringToBytes(d, enc)]);
-    else if (d instanceof ArrayBuffer || ArrayBuffer.isView(d)) b = new Blob([d]);
+    else if (guard.isBytes(d, "data")) b = new Blob([d]);
     else return -1;
     rec.blob = b;
     return b.size;

@@ -20,7 +20,14 @@ const (
 	EvRedirect = 4 // the response was redirected: a = final URL
 	EvDone     = 5 // the body is complete: a = status, b = content-type
 	EvError    = 6 // transport error: a = JS error name, b = message
+	// EvUnreadable: reading a user value of the call threw (guard.js); a = the API name the
+	// call reports as, b = [field, message]. id 0 is a …Sync call (answer with SyncResult).
+	EvUnreadable = 14
 )
+
+// unreadableAnswer is dispatch's answer when the handler met an unreadable user value:
+// the glue then sends EvUnreadable for that call.
+const unreadableAnswer = 2
 
 // Body encodings the glue performs (JSON.stringify and encodeURIComponent stay in JS).
 const (
@@ -29,9 +36,10 @@ const (
 	BodyForm = 3
 )
 
-// Handler receives glue events. It returns normally when it has dealt with the event;
-// the glue fails the task itself if the handler panics.
-type Handler func(ev int, id int, a, b js.Value)
+// Handler receives glue events. It returns true when it has dealt with the event; on
+// false, or if it panics, the glue fails the task itself ("internal error"), so every
+// call settles.
+type Handler func(ev int, id int, a, b js.Value) bool
 
 // Glue is the Go handle of one glue instance.
 type Glue struct {
@@ -54,14 +62,20 @@ func NewGlue(h Handler, exports js.Value) *Glue {
 	g := &Glue{h: h}
 	fn, release := NewFunc("dispatch", func(_ js.Value, args []js.Value) any {
 		if ev := args[0].Int(); ev != 0 { // 0: only lets Go run its goroutines
-			g.h(ev, args[1].Int(), arg(args, 2), arg(args, 3))
+			switch g.run(ev, args[1].Int(), arg(args, 2), arg(args, 3)) {
+			case 1:
+				return true
+			case unreadableAnswer:
+				return unreadableAnswer
+			}
+			return false
 		}
 		return true
 	})
 	nextID++
 	g.id = nextID
 	factory := js.Global().Get("Function").New(glueSource)
-	g.v = factory.Invoke(fn, exports, g.id)
+	g.v = factory.Invoke(fn, exports, g.id, guard)
 	g.slot = g.v.Get("slot")
 	glues[g.id] = g
 	g.release = func() { release(); delete(glues, g.id) }
@@ -75,22 +89,37 @@ func arg(args []js.Value, i int) js.Value {
 	return js.Undefined()
 }
 
-// dispatch is the wasm export the glue calls: 1 when handled. A Go panic is reported on
-// the console and returns 0, so the glue fails that task instead of the program dying.
+// dispatch is the wasm export the glue calls: 1 when handled, 0 when not, 2 when a user
+// value of the call could not be read.
 //
 //go:wasmexport wxsim_dispatch
-func dispatch(gid, ev, id int32) (ok int32) {
+func dispatch(gid, ev, id int32) int32 {
 	g := glues[gid]
 	if g == nil {
 		return 0
 	}
+	return g.run(int(ev), int(id), g.slot.Get("a"), g.slot.Get("b"))
+}
+
+// run calls the handler under the guard every entry into Go has: a user value that threw
+// when read (AsUnreadable) goes to the glue in slot.u and answers 2; any other Go panic
+// is reported on the console and answers 0, so the glue fails that task instead of the
+// program dying.
+func (g *Glue) run(ev, id int, a, b js.Value) (ok int32) {
 	defer func() {
 		if p := recover(); p != nil {
+			if u, isU := AsUnreadable(p); isU {
+				g.slot.Set("u", []any{u.Field, u.Message})
+				ok = unreadableAnswer
+				return
+			}
 			ok = 0
 			ConsoleError("wxsim: internal error in dispatch: " + panicText(p))
 		}
 	}()
-	g.h(int(ev), int(id), g.slot.Get("a"), g.slot.Get("b"))
+	if !g.h(ev, id, a, b) {
+		return 0
+	}
 	return 1
 }
 
@@ -162,7 +191,7 @@ type RequestFields struct {
 // ReadRequest reads the options object o of a request in one JS call. Type fields hold
 // Object.prototype.toString tags ("String", "Undefined", ...).
 func (g *Glue) ReadRequest(o js.Value) RequestFields {
-	f := g.packed("readRequest", o, 17)
+	f := g.packed("readRequest", 17, o)
 	return RequestFields{
 		URLType: f[0], URL: f[1], MethodType: f[2], Method: f[3], HeaderType: f[4],
 		DataKind: int(f[5][0] - '0'), DataType: f[6], Timeout: f[7],
@@ -174,8 +203,8 @@ func (g *Glue) ReadRequest(o js.Value) RequestFields {
 // packed calls the glue reader method on options o, which answers n NUL-separated
 // fields in one string (one crossing instead of one per option). A different count is a
 // bug in the glue.
-func (g *Glue) packed(method string, o js.Value, n int) []string {
-	f := strings.Split(g.v.Call(method, o).String(), "\x00")
+func (g *Glue) packed(method string, n int, args ...any) []string {
+	f := strings.Split(g.v.Call(method, args...).String(), "\x00")
 	if len(f) != n {
 		panic("jsbridge: " + method + " returned " + strconv.Itoa(len(f)) + " fields, want " + strconv.Itoa(n))
 	}
@@ -287,8 +316,8 @@ type SocketFields struct {
 }
 
 // ReadSocket reads connectSocket options in one JS call.
-func (g *Glue) ReadSocket(o js.Value) SocketFields {
-	f := g.packed("readSocket", o, 11)
+func (g *Glue) ReadSocket(id int, o js.Value) SocketFields {
+	f := g.packed("readSocket", 11, id, o)
 	return SocketFields{URLType: f[0], URL: f[1], ProtocolsType: f[2], Timeout: f[3], HeaderType: f[4], HeaderSet: f[5] == "1",
 		Parsed: parsedURL(f[6:]), ParsedOK: f[6] != ""}
 }
@@ -307,9 +336,9 @@ func (g *Glue) ReadClose(o js.Value) (codeType, code, reasonType, reason string)
 func (g *Glue) SocketBind(id int) { g.v.Call("sockBind", id) }
 
 // SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) with the
-// protocols option of o, and its handshake timer.
-func (g *Glue) SocketOpen(id int, url string, o js.Value, headers []string, timeoutMS float64) error {
-	return Try(func() { g.v.Call("sockOpen", id, url, Get(o, "protocols"), strs(headers), timeoutMS) })
+// protocols ReadSocket kept, and its handshake timer.
+func (g *Glue) SocketOpen(id int, url string, headers []string, timeoutMS float64) error {
+	return Try(func() { g.v.Call("sockOpen", id, url, strs(headers), timeoutMS) })
 }
 
 // SocketError delivers errMsg to socket id's onError listeners.
@@ -317,6 +346,10 @@ func (g *Glue) SocketError(id int, errMsg string) { g.v.Call("sockError", id, er
 
 // SocketFail ends socket id: onError(errMsg), then onClose(1006, reason).
 func (g *Glue) SocketFail(id int, errMsg, reason string) { g.v.Call("sockFail", id, errMsg, reason) }
+
+// SocketDrop ends socket id at once for Go (its slot is already free): its WebSocket is
+// forgotten and onClose gets code on a microtask, after warning on the console.
+func (g *Glue) SocketDrop(id, code int, warning string) { g.v.Call("sockDrop", id, code, warning) }
 
 // SocketClose closes socket id with code and reason.
 func (g *Glue) SocketClose(id, code int, reason string) error {
@@ -336,17 +369,18 @@ type TransferFields struct {
 }
 
 // ReadTransfer reads uploadFile/downloadFile options in one JS call.
-func (g *Glue) ReadTransfer(o js.Value) TransferFields {
-	f := g.packed("readTransfer", o, 14)
+func (g *Glue) ReadTransfer(id int, o js.Value) TransferFields {
+	f := g.packed("readTransfer", 14, id, o)
 	return TransferFields{URLType: f[0], URL: f[1], HeaderType: f[2], Timeout: f[3], FilePathType: f[4], FilePath: f[5],
 		NameType: f[6], Name: f[7], FormDataType: f[8],
 		Parsed: parsedURL(f[9:]), ParsedOK: f[9] != ""}
 }
 
 // Upload starts the multipart upload of task id: the file at path (its bytes are in
-// the glue) as field name, after the formData fields of o; headers flattened pairs.
-func (g *Glue) Upload(id int, url string, headers []string, name, path string, o js.Value, timeoutMS float64) {
-	g.v.Call("upload", id, url, strs(headers), name, path, o, timeoutMS)
+// the glue) as field name, after the formData fields ReadTransfer kept; headers
+// flattened pairs.
+func (g *Glue) Upload(id int, url string, headers []string, name, path string, timeoutMS float64) {
+	g.v.Call("upload", id, url, strs(headers), name, path, timeoutMS)
 }
 
 // Download starts the streamed download of task id, failing past capBytes.

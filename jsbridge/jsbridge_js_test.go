@@ -43,7 +43,7 @@ func TestTypeName(t *testing.T) {
 		"new Uint8Array(1)": "Uint8Array", "10n": "BigInt",
 	}
 	for src, want := range cases {
-		assert.Equal(t, want, TypeName(eval(src)), src)
+		assert.Equal(t, want, TypeName(eval(src), "x"), src)
 	}
 }
 
@@ -69,7 +69,7 @@ func TestNewFuncCountsAndGuards(t *testing.T) {
 
 // The glue uses the browser's URL parser (what fetch will use).
 func TestGlueParseURL(t *testing.T) {
-	g := NewGlue(func(int, int, js.Value, js.Value) {}, js.Undefined())
+	g := NewGlue(func(int, int, js.Value, js.Value) bool { return true }, js.Undefined())
 	defer g.Release()
 	cases := []struct {
 		raw  string
@@ -97,7 +97,7 @@ func TestGlueParseURL(t *testing.T) {
 
 // All scalar request options in one call, with their type tags (spec §1.5 names).
 func TestGlueReadRequest(t *testing.T) {
-	g := NewGlue(func(int, int, js.Value, js.Value) {}, js.Undefined())
+	g := NewGlue(func(int, int, js.Value, js.Value) bool { return true }, js.Undefined())
 	defer g.Release()
 	f := g.ReadRequest(eval(`({url: 'https://a.example:443/p', method: 'post', header: {}, data: 5, timeout: 0,
 		responseType: 'arraybuffer', dataType: 'text', redirect: 'manual', enableChunked: true})`))
@@ -116,7 +116,7 @@ func TestGlueReadRequest(t *testing.T) {
 
 // spec §4.4 / §10: form encoding through JS's encodeURIComponent and JSON.stringify.
 func TestGlueForm(t *testing.T) {
-	g := NewGlue(func(int, int, js.Value, js.Value) {}, js.Undefined())
+	g := NewGlue(func(int, int, js.Value, js.Value) bool { return true }, js.Undefined())
 	defer g.Release()
 	s, err := g.Form(eval(`({data: {a: 'x y', b: '中'}})`))
 	assert.NoError(t, err)

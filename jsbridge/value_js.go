@@ -7,9 +7,23 @@ import (
 	"syscall/js"
 )
 
+// TypeOther is TypeOf's answer for a value syscall/js has no Type for (a BigInt).
+const TypeOther js.Type = -1
+
+// TypeOf is v.Type() for any user value: syscall/js panics on a BigInt, TypeOf answers
+// TypeOther.
+func TypeOf(v js.Value) (t js.Type) {
+	defer func() {
+		if recover() != nil {
+			t = TypeOther
+		}
+	}()
+	return v.Type()
+}
+
 // String returns v's text if v is a JS string, else "".
 func String(v js.Value) string {
-	if v.Type() == js.TypeString {
+	if TypeOf(v) == js.TypeString {
 		return v.String()
 	}
 	return ""
@@ -17,7 +31,7 @@ func String(v js.Value) string {
 
 // Number returns v as float64 and whether it is a JS number.
 func Number(v js.Value) (float64, bool) {
-	if v.Type() == js.TypeNumber {
+	if TypeOf(v) == js.TypeNumber {
 		return v.Float(), true
 	}
 	return math.NaN(), false
@@ -25,7 +39,7 @@ func Number(v js.Value) (float64, bool) {
 
 // Bool returns v as bool and whether it is a JS boolean.
 func Bool(v js.Value) (bool, bool) {
-	if v.Type() == js.TypeBoolean {
+	if TypeOf(v) == js.TypeBoolean {
 		return v.Bool(), true
 	}
 	return false, false
@@ -33,29 +47,35 @@ func Bool(v js.Value) (bool, bool) {
 
 // IsObject reports whether Get may be called on v (an object or function).
 func IsObject(v js.Value) bool {
-	t := v.Type()
+	t := TypeOf(v)
 	return t == js.TypeObject || t == js.TypeFunction
 }
 
-// Get reads o[name], or undefined when o is not an object (never panics).
+// Get reads the user value o[name] through the guard (guard.js), or undefined when o is
+// not an object. A read that throws panics with the guard's unreadable error, which the
+// dispatcher turns into a fail of the call (AsUnreadable).
 func Get(o js.Value, name string) js.Value {
-	if !IsObject(o) {
-		return js.Undefined()
-	}
-	return o.Get(name)
+	return guard.Call("get", o, name)
 }
-
-var objectToString = js.Global().Get("Object").Get("prototype").Get("toString")
 
 // TypeName is the type name WeChat's parameter errors use (spec §1.5): "Undefined",
 // "Null", "String", "Number", "Boolean", "Object", "Array", "Function", "ArrayBuffer", ...
-// (Object.prototype.toString's tag).
-func TypeName(v js.Value) string {
-	s := objectToString.Call("call", v).String() // "[object X]"
-	if len(s) > 9 {
-		return s[8 : len(s)-1]
+// (Object.prototype.toString's tag), read through the guard like Get; field names the
+// value in an unreadable error.
+func TypeName(v js.Value, field string) string {
+	switch TypeOf(v) {
+	case js.TypeUndefined:
+		return "Undefined"
+	case js.TypeNull:
+		return "Null"
+	case js.TypeString:
+		return "String"
+	case js.TypeBoolean:
+		return "Boolean"
+	case js.TypeNumber:
+		return "Number"
 	}
-	return s
+	return guard.Call("tag", v, field).String()
 }
 
 // maxDepth bounds ToGo on deep or cyclic values.
@@ -69,7 +89,7 @@ var arrayIsArray = js.Global().Get("Array").Get("isArray")
 var objectKeys = js.Global().Get("Object").Get("keys")
 
 func toGo(v js.Value, depth int) any {
-	switch v.Type() {
+	switch TypeOf(v) {
 	case js.TypeString:
 		return v.String()
 	case js.TypeNumber:

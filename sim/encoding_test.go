@@ -132,6 +132,8 @@ func TestErrMsg(t *testing.T) {
 	assert.Equal(t, "request:ok", OK(APIRequest))
 	assert.Equal(t, "request:fail parameter error: parameter.url should be String instead of Undefined;",
 		Fail{APIRequest, ParamError("url", "String", "Undefined")}.ErrMsg())
+	assert.Equal(t, "sendSocketMessage:fail parameter error: parameter.data cannot be read (Error: x);",
+		Fail{APISendSocketMessage, ParamUnreadable("data", "Error: x")}.ErrMsg())
 	f := Fail{APIRequest, ErrDomain}
 	_, ok := f.Errno(Version{2, 23, 9})
 	assert.False(t, ok)

@@ -45,6 +45,13 @@ func ParamError(name, want, got string) Reason {
 	return Reason{"parameter error: parameter." + name + " should be " + want + " instead of " + got + ";", 1}
 }
 
+// ParamUnreadable is the spec §1.5-style argument error of a user value that threw when
+// it was read (a Proxy trap, a throwing getter or toString, a revoked proxy): field names
+// it (e.g. "data", "header.x-a"), thrown is what it threw.
+func ParamUnreadable(field, thrown string) Reason {
+	return Reason{"parameter error: parameter." + field + " cannot be read (" + thrown + ");", 1}
+}
+
 // Fail is a failed result of an API call.
 type Fail struct {
 	API    string

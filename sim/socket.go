@@ -22,6 +22,16 @@ var multiSocketSince = Version{1, 7, 0}
 // MaxCloseReasonBytes is the longest close reason, in UTF-8 bytes (spec §6.4).
 const MaxCloseReasonBytes = 123
 
+// CloseGrace is how long a socket that close() closed waits for the server's answer to
+// its close frame (spec §6.4, wxsim decision). A peer that never answers (half-open:
+// it stopped reading) would otherwise keep the socket, and its place among the five of
+// §6.5, until the browser's own closing time-out (about 60 s in Chromium); after
+// CloseGrace the socket ends as a dropped one does: onClose with 1006, its slot freed.
+const CloseGrace = 3 * time.Second
+
+// CloseGraceWarning is the console warning of a socket dropped after CloseGrace.
+const CloseGraceWarning = "wxsim: the server did not answer the socket's close frame within 3 s: the socket is closed with 1006 and no longer counts against the limit of 5 (spec §6.4)"
+
 // Socket failure reasons.
 var (
 	ErrNotConnected = Reason{"WebSocket is not connected", 1} // spec §6.3, §6.7
@@ -35,6 +45,7 @@ const (
 	SocketClose                             // close ID normally with Code/Reason (replaced socket, §6.6)
 	SocketFail                              // fail ID: onError(Fail) then onClose(1006), and drop it
 	SocketBind                              // the global API (§6.7) now acts on ID
+	SocketDrop                              // end ID at once: onClose(1006) only, and forget its WebSocket (CloseGrace)
 )
 
 // SocketEffect is one instruction from Sockets to the runtime.
@@ -52,14 +63,15 @@ type SocketEffect struct {
 // background interruption (§8.3) and which socket the global API is bound to (§6.7).
 // A socket counts from Connect until Closed (its close event), whatever its state.
 type Sockets struct {
-	SDK    Version
-	live   []TaskID
-	open   map[TaskID]bool
-	latest TaskID
+	SDK     Version
+	live    []TaskID
+	open    map[TaskID]bool
+	closing map[TaskID]bool // close() sent a close frame; CloseGrace runs (SocketTimer)
+	latest  TaskID
 }
 
 // NewSockets returns an empty socket table.
-func NewSockets() *Sockets { return &Sockets{open: map[TaskID]bool{}} }
+func NewSockets() *Sockets { return &Sockets{open: map[TaskID]bool{}, closing: map[TaskID]bool{}} }
 
 // Connect registers socket id. It either fails (the caller delivers connectSocket:fail and
 // creates nothing) or returns the effects to carry out: below 1.7.0 the old socket is
@@ -94,12 +106,32 @@ func (s *Sockets) Closed(id TaskID) {
 		}
 	}
 	delete(s.open, id)
+	delete(s.closing, id)
 }
 
-// HandshakeTimeout is the expiry of id's handshake timer: a socket still connecting
-// fails "timeout" (spec §6.5: onError then onClose).
-func (s *Sockets) HandshakeTimeout(id TaskID) []SocketEffect {
-	if !s.has(id) || s.open[id] {
+// Closing records that close() sent open socket id its close frame. It returns how long
+// to wait for the server's answer before the socket is dropped (the runtime arms
+// SocketTimer(id) for it), or 0 when no wait applies (the socket is not open: the
+// browser ends a connecting socket itself, and its handshake timer still runs).
+func (s *Sockets) Closing(id TaskID) time.Duration {
+	if !s.open[id] || s.closing[id] {
+		return 0
+	}
+	s.closing[id] = true
+	return CloseGrace
+}
+
+// Timer is the expiry of socket id's timer (SocketTimer): a socket still connecting
+// fails "timeout" (spec §6.5: onError then onClose); a closing one whose server never
+// answered is dropped (CloseGrace: onClose 1006, slot freed).
+func (s *Sockets) Timer(id TaskID) []SocketEffect {
+	switch {
+	case !s.has(id):
+		return nil
+	case s.closing[id]:
+		s.Closed(id)
+		return []SocketEffect{{Kind: SocketDrop, ID: id, Code: 1006}}
+	case s.open[id]:
 		return nil
 	}
 	return []SocketEffect{{Kind: SocketFail, ID: id, Fail: Fail{APIConnectSocket, ErrTimeout}}}

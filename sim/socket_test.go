@@ -52,15 +52,38 @@ func TestSocketTimeoutAndInterrupt(t *testing.T) {
 	_, _ = s.Connect(1, time.Second)
 	_, _ = s.Connect(2, time.Second)
 	s.Opened(2)
-	assert.Equal(t, []SocketEffect{{Kind: SocketFail, ID: 1, Fail: Fail{APIConnectSocket, ErrTimeout}}}, s.HandshakeTimeout(1))
-	assert.Nil(t, s.HandshakeTimeout(2), "an open socket does not time out")
+	assert.Equal(t, []SocketEffect{{Kind: SocketFail, ID: 1, Fail: Fail{APIConnectSocket, ErrTimeout}}}, s.Timer(1))
+	assert.Nil(t, s.Timer(2), "an open socket does not time out")
 	effs := s.Interrupt()
 	require.Len(t, effs, 2)
 	assert.Equal(t, "connectSocket:fail interrupted", effs[1].Fail.ErrMsg())
 	s.Closed(1)
 	s.Closed(2)
 	assert.Zero(t, s.Live())
-	assert.Nil(t, s.HandshakeTimeout(1))
+	assert.Nil(t, s.Timer(1))
+}
+
+// spec §6.4, §6.5 (wxsim decision): a socket whose close frame the server never answers
+// is dropped after CloseGrace with 1006, and its slot is free; a connecting socket has
+// no grace (its handshake timer runs), and a second close() does not re-arm it.
+func TestCloseGrace(t *testing.T) {
+	s := NewSockets()
+	s.SDK = Version{3, 0, 0}
+	_, _ = s.Connect(1, time.Second)
+	assert.Zero(t, s.Closing(1), "connecting: the browser ends it, the handshake timer runs")
+	s.Opened(1)
+	assert.Equal(t, CloseGrace, s.Closing(1))
+	assert.Zero(t, s.Closing(1), "one grace per socket")
+	assert.Equal(t, 1, s.Live(), "a closing socket still counts until it ends")
+	assert.Equal(t, []SocketEffect{{Kind: SocketDrop, ID: 1, Code: 1006}}, s.Timer(1))
+	assert.Zero(t, s.Live(), "dropped: the slot is free")
+	assert.Nil(t, s.Timer(1), "a dropped socket has no more events")
+	_, _ = s.Connect(2, time.Second)
+	s.Opened(2)
+	s.Closing(2)
+	s.Closed(2) // the server answered in time
+	assert.Nil(t, s.Timer(2))
+	assert.Zero(t, s.Closing(2))
 }
 
 // spec §6.4 golden table.

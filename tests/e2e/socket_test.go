@@ -344,3 +344,47 @@ func TestSocketCyclesAndProtocols(t *testing.T) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// spec §6.4, §6.5 (wxsim decision CloseGrace): close() on a socket whose peer has stopped
+// reading (half-open) reports closeSocket:ok at once; if the server never answers the
+// close frame, onClose (1006) arrives about 3 s later, not after Chromium's 60 s, and
+// the socket's place among the five is free again. Through the relay, the relay answers
+// the page's close frame itself.
+func TestSocketHalfOpenClose(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			p := newPage(t, withTransport(sockCfg, tr.extra))
+			var out struct {
+				Close  string  `json:"close"`
+				Code   int     `json:"code"`
+				Ms     float64 `json:"ms"`
+				Others []bool  `json:"others"`
+				Live   float64 `json:"live"`
+			}
+			p.Eval(`(async () => {
+				const socks = [];
+				for (let i = 0; i < 5; i++) { const s = T.sock({url: '`+wss+`/ws/mute?ms=20000'}); socks.push(s); await s.opened; }
+				const sixth = await T.cb((o) => wx.connectSocket(o), {url: '`+wss+`/ws/echo'});
+				if (sixth.res.errMsg !== 'connectSocket:fail exceed max task count') throw new Error('limit not reached: ' + sixth.res.errMsg);
+				const s = socks[0];
+				s.t.send({data: 'x'.repeat(1 << 16)});
+				const t0 = performance.now();
+				const close = await T.cb((o) => s.t.close(o), {});
+				const c = await s.closed;
+				const ms = performance.now() - t0;
+				const next = T.sock({url: '`+wss+`/ws/echo'});
+				const others = [await next.created, await next.opened];
+				for (const x of socks.slice(1).concat([next])) x.t.close({});
+				return {close: close.res.errMsg, code: c.code, ms, others, live: wxsim.stats().sockets};
+			})()`, &out)
+			assert.Equal(t, "closeSocket:ok", out.Close)
+			assert.Less(t, out.Ms, 10000.0, "onClose well before Chromium's 60 s closing time-out")
+			if tr.name == "direct" {
+				assert.Equal(t, 1006, out.Code, "the server never answered: abnormal closure")
+				assert.GreaterOrEqual(t, out.Ms, 2900.0, "the server is given CloseGrace to answer")
+				assert.True(t, p.ConsoleHas("warn", "did not answer the socket's close frame"))
+			}
+			assert.Equal(t, []bool{true, true}, out.Others, "the freed slot takes a new socket")
+		})
+	}
+}

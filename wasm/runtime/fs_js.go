@@ -26,8 +26,8 @@ type fsCall struct {
 // str reads a required String option; ok false when it failed the call.
 func (c fsCall) str(r *Runtime, name string) (string, bool) {
 	v := jsbridge.Get(c.o, name)
-	if v.Type() != js.TypeString {
-		r.fail(c.id, sim.Fail{API: c.api, Reason: sim.ParamError(name, "String", jsbridge.TypeName(v))})
+	if jsbridge.TypeOf(v) != js.TypeString {
+		r.fail(c.id, sim.Fail{API: c.api, Reason: sim.ParamError(name, "String", jsbridge.TypeName(v, name))})
 		return "", false
 	}
 	return v.String(), true
@@ -233,7 +233,7 @@ func (r *Runtime) fsWrite(c fsCall, appendMode bool) {
 	}
 	size, err := r.g.PrepareData(c.id, c.o, enc.String())
 	if err != nil || size < 0 {
-		c.done(r, sim.ParamError("data", "String/ArrayBuffer", jsbridge.TypeName(jsbridge.Get(c.o, "data"))), nil)
+		c.done(r, sim.ParamError("data", "String/ArrayBuffer", jsbridge.TypeName(jsbridge.Get(c.o, "data"), "data")), nil)
 		return
 	}
 	canon, err := r.fs.Write(c.api, p, size, appendMode)
@@ -247,12 +247,12 @@ func (r *Runtime) fsWrite(c fsCall, appendMode bool) {
 func (r *Runtime) encoding(c fsCall, def string) (sim.Encoding, bool) {
 	v := jsbridge.Get(c.o, "encoding")
 	name := def
-	switch v.Type() {
+	switch jsbridge.TypeOf(v) {
 	case js.TypeUndefined, js.TypeNull:
 	case js.TypeString:
 		name = v.String()
 	default:
-		r.fail(c.id, sim.Fail{API: c.api, Reason: sim.ParamError("encoding", "String", jsbridge.TypeName(v))})
+		r.fail(c.id, sim.Fail{API: c.api, Reason: sim.ParamError("encoding", "String", jsbridge.TypeName(v, "encoding"))})
 		return 0, false
 	}
 	e, ok := sim.ParseEncoding(name)

@@ -28,8 +28,8 @@ func arg(args js.Value, i int) js.Value {
 // strArg reads positional String argument i named name (spec §1.5 wording).
 func strArg(args js.Value, i int, name string) (string, error) {
 	v := arg(args, i)
-	if v.Type() != js.TypeString {
-		return "", sim.ParamError(name, "String", jsbridge.TypeName(v))
+	if jsbridge.TypeOf(v) != js.TypeString {
+		return "", sim.ParamError(name, "String", jsbridge.TypeName(v, name))
 	}
 	return v.String(), nil
 }
@@ -181,10 +181,10 @@ func (r *Runtime) writeSync(api string, a js.Value, appendMode bool) error {
 		return err
 	}
 	name := "utf8"
-	if v := arg(a, 2); v.Type() == js.TypeString {
+	if v := arg(a, 2); jsbridge.TypeOf(v) == js.TypeString {
 		name = v.String()
-	} else if v.Type() != js.TypeUndefined && v.Type() != js.TypeNull {
-		return sim.ParamError("encoding", "String", jsbridge.TypeName(v))
+	} else if jsbridge.TypeOf(v) != js.TypeUndefined && jsbridge.TypeOf(v) != js.TypeNull {
+		return sim.ParamError("encoding", "String", jsbridge.TypeName(v, "encoding"))
 	}
 	enc, ok := sim.ParseEncoding(name)
 	if !ok {
@@ -193,7 +193,7 @@ func (r *Runtime) writeSync(api string, a js.Value, appendMode bool) error {
 	holder := js.ValueOf(map[string]any{"data": arg(a, 1)})
 	size, err := r.g.PrepareData(0, holder, enc.String())
 	if err != nil || size < 0 {
-		return sim.ParamError("data", "String/ArrayBuffer", jsbridge.TypeName(arg(a, 1)))
+		return sim.ParamError("data", "String/ArrayBuffer", jsbridge.TypeName(arg(a, 1), "data"))
 	}
 	canon, err := r.fs.Write(api, p, size, appendMode)
 	if err == nil {

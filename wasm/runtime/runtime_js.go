@@ -49,8 +49,7 @@ type transfer struct {
 	chunked, manual                bool
 
 	// uploadFile
-	name, path string
-	opts       js.Value // formData is read by the glue when the upload starts
+	name, path string // formData is kept by the glue (ReadTransfer)
 
 	// downloadFile
 	filePath string // destination under USER_DATA_PATH, "" for a temp file
@@ -170,11 +169,15 @@ func (r *Runtime) Stats() map[string]any {
 	}
 }
 
-// handle receives every glue event.
-func (r *Runtime) handle(ev, id int, a, b js.Value) {
+// handle receives every glue event. It returns false for an event it does not know (an
+// API number no table has): the glue then fails that task, so every call settles.
+func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 	switch ev {
 	case jsbridge.EvCall:
-		switch a.Int() {
+		if a.Type() != js.TypeNumber {
+			return false
+		}
+		switch api := a.Int(); api {
 		case apiRequest:
 			r.request(id, b)
 		case apiConnectSocket:
@@ -183,16 +186,16 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) {
 			r.uploadFile(id, b)
 		case apiDownloadFile:
 			r.downloadFile(id, b)
-		default:
-			r.fileCall(id, a.Int(), b)
 		case apiGetNetworkType:
 			r.g.OKWith(id, map[string]any{"networkType": "wifi", "signalStrength": 0, "hasSystemProxy": false, "errMsg": sim.OK(sim.APIGetNetworkType)})
+		default:
+			return r.fileCall(id, api, b)
 		}
 	case jsbridge.EvAbort:
 		r.do(r.sched.Abort(sim.TaskID(id)))
 	case jsbridge.EvTimer:
 		if sock, ok := sim.SocketOfTimer(sim.TaskID(id)); ok {
-			r.doSockets(r.socks.HandshakeTimeout(sock))
+			r.doSockets(r.socks.Timer(sock))
 		} else if sim.TaskID(id) == sim.BackgroundTimer {
 			r.do(r.sched.BackgroundExpired())
 		} else {
@@ -211,9 +214,17 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) {
 		r.loaded(a)
 	case jsbridge.EvSync:
 		r.syncCall(id, a)
+	case jsbridge.EvUnreadable:
+		f := sim.Fail{API: a.String(), Reason: sim.ParamUnreadable(b.Index(0).String(), b.Index(1).String())}
+		if id == 0 {
+			r.g.SyncResult(nil, f.ErrMsg())
+		} else {
+			r.fail(id, f)
+		}
 	default:
-		r.socketEvent(ev, id, a, b)
+		return r.socketEvent(ev, id, a, b)
 	}
+	return true
 }
 
 func (r *Runtime) doSockets(effs []sim.SocketEffect) {

@@ -44,12 +44,12 @@ func Serve(global js.Value) {
 
 func start(global js.Value, rt **Runtime, v js.Value) any {
 	var cfg map[string]any
-	switch v.Type() {
+	switch jsbridge.TypeOf(v) {
 	case js.TypeUndefined, js.TypeNull:
 	case js.TypeObject:
 		cfg, _ = jsbridge.ToGo(v).(map[string]any)
 	default:
-		return "wxsim config should be an object, got " + jsbridge.TypeName(v)
+		return "wxsim config should be an object, got " + jsbridge.TypeName(v, "config")
 	}
 	var err error
 	if *rt == nil {

@@ -16,7 +16,7 @@ import (
 func (r *Runtime) connectSocket(id int, o js.Value) {
 	const api = sim.APIConnectSocket
 	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
-	f := r.g.ReadSocket(o)
+	f := r.g.ReadSocket(id, o)
 	if reason, ok := sim.CheckArgs(sim.ParamURL.Of(f.URLType), sim.ParamProtocols.Of(f.ProtocolsType), sim.ParamHeader.Of(f.HeaderType)); !ok {
 		fail(reason)
 		return
@@ -50,7 +50,7 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 	}
 	for _, e := range effs {
 		if e.Kind == sim.SocketOpen {
-			if err := r.g.SocketOpen(id, f.URL, o, headers, ms(e.After)); err != nil {
+			if err := r.g.SocketOpen(id, f.URL, headers, ms(e.After)); err != nil {
 				r.socks.Closed(e.ID)
 				fail(sim.NetworkError(err.Error()))
 				return
@@ -73,11 +73,13 @@ func (r *Runtime) doSocket(e sim.SocketEffect) {
 	case sim.SocketFail:
 		r.socks.Closed(e.ID)
 		r.g.SocketFail(id, e.Fail.ErrMsg(), e.Fail.Reason.Text)
+	case sim.SocketDrop:
+		r.g.SocketDrop(id, e.Code, sim.CloseGraceWarning)
 	}
 }
 
 // socketEvent handles the glue's socket events.
-func (r *Runtime) socketEvent(ev, id int, a, b js.Value) {
+func (r *Runtime) socketEvent(ev, id int, a, b js.Value) bool {
 	switch ev {
 	case jsbridge.EvSocketOpen:
 		r.socks.Opened(sim.TaskID(id))
@@ -86,7 +88,7 @@ func (r *Runtime) socketEvent(ev, id int, a, b js.Value) {
 	case jsbridge.EvSocketError:
 		if a.Type() == js.TypeString { // the relay's reason: kind a, message b
 			r.g.SocketError(id, sim.Fail{API: sim.APIConnectSocket, Reason: sim.RelayError(a.String(), b.String())}.ErrMsg())
-			return
+			return true
 		}
 		r.g.SocketError(id, sim.SocketError())
 	case jsbridge.EvSocketSend:
@@ -97,7 +99,10 @@ func (r *Runtime) socketEvent(ev, id int, a, b js.Value) {
 		r.fail(id, sim.Fail{API: sim.APISendSocketMessage, Reason: reason})
 	case jsbridge.EvSocketClose:
 		r.closeSocket(id, a.Int(), b)
+	default:
+		return false
 	}
+	return true
 }
 
 // closeSocket handles SocketTask.close / wx.closeSocket for call id on socket sock
@@ -122,6 +127,9 @@ func (r *Runtime) closeSocket(id, sock int, o js.Value) {
 	if err := r.g.SocketClose(sock, closeCode, reason); err != nil {
 		fail(sim.Reason{Text: err.Error(), Errno: 1})
 		return
+	}
+	if d := r.socks.Closing(sim.TaskID(sock)); d > 0 {
+		r.g.SetTimer(int(sim.SocketTimer(sim.TaskID(sock))), ms(d))
 	}
 	r.g.OKWith(id, map[string]any{"errMsg": sim.OK(sim.APICloseSocket)})
 }

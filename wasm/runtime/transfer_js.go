@@ -17,7 +17,7 @@ func (r *Runtime) start(id int, q *transfer, timeoutMS float64) {
 	case sim.APIRequest:
 		r.g.Fetch(id, q.url, q.method, q.headers, q.chunked, q.manual, timeoutMS)
 	case sim.APIUploadFile:
-		r.g.Upload(id, q.url, q.headers, q.name, q.path, q.opts, timeoutMS)
+		r.g.Upload(id, q.url, q.headers, q.name, q.path, timeoutMS)
 	case sim.APIDownloadFile:
 		r.g.Download(id, q.url, q.headers, timeoutMS, r.cfg.MaxDownload)
 	}
@@ -63,7 +63,7 @@ func (r *Runtime) finishDownload(id int, q *transfer) {
 // api's own list, §3), header (§4.3) and timeout. ok is false when it already failed.
 func (r *Runtime) transferCommon(id int, api string, o js.Value) (f transferFields, ok bool) {
 	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
-	tf := r.g.ReadTransfer(o)
+	tf := r.g.ReadTransfer(id, o)
 	f.TransferFields = tf
 	if reason, ok := sim.ParamURL.Check(tf.URLType); !ok {
 		fail(reason)
@@ -101,7 +101,7 @@ func (r *Runtime) uploadFile(id int, o js.Value) {
 		fail(asReason(err))
 		return
 	}
-	r.reqs[id] = &transfer{api: api, url: f.URL, headers: sim.UploadHeaders(f.headers), name: f.Name, path: path, opts: o}
+	r.reqs[id] = &transfer{api: api, url: f.URL, headers: sim.UploadHeaders(f.headers), name: f.Name, path: path}
 	r.do(r.sched.Submit(sim.TaskID(id), api, f.timeout))
 }
 
