@@ -29,7 +29,10 @@ return {
   // describe is [name, message] of a thrown value, never throwing itself.
   describe: function (e) {
     try {
-      if (isObj(e)) return [String(e.name), String(e.message)];
+      if (isObj(e)) {
+        const n = e.name, m = e.message;
+        return [typeof n === "string" ? n : "", typeof m === "string" ? m : ""];
+      }
     } catch (e2) { return ["Error", "an unreadable value"]; }
     return ["Error", text(e)];
   },

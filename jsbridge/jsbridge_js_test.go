@@ -108,10 +108,18 @@ func TestGlueReadRequest(t *testing.T) {
 	f = g.ReadRequest(eval(`undefined`))
 	assert.Equal(t, "Undefined", f.URLType)
 	assert.False(t, f.ParsedOK)
-	f = g.ReadRequest(eval(`({url: 'https://a.example/\0x', get method() { throw new Error('getter') }})`))
+	f = g.ReadRequest(eval(`({url: 'https://a.example/\0x'})`))
 	assert.Equal(t, "https://a.example/\ufffdx", f.URL, "NUL never splits the packed fields")
 	assert.False(t, f.ParsedOK, "a URL with NUL does not parse")
-	assert.Equal(t, "Undefined", f.MethodType, "a throwing getter reads as undefined")
+	// a throwing getter is the guard's unreadable error, naming the field (spec §1.5)
+	var u *Unreadable
+	func() {
+		defer func() { u, _ = AsUnreadable(recover()) }()
+		g.ReadRequest(eval(`({url: 'https://a.example/', get method() { throw new Error('getter') }})`))
+	}()
+	require.NotNil(t, u)
+	assert.Equal(t, Unreadable{Field: "method", Message: "Error: getter"}, *u)
+	assert.Error(t, Try(func() { eval(`(() => { throw new Error('x') })`).Invoke() }), "other throws stay errors")
 }
 
 // spec §4.4 / §10: form encoding through JS's encodeURIComponent and JSON.stringify.
@@ -128,6 +136,11 @@ func TestGlueForm(t *testing.T) {
 	pairs, err := g.HeaderList(eval(`({header: {'X-A': 1, b: null, c: {}}})`))
 	assert.NoError(t, err)
 	assert.Equal(t, []string{"X-A", "1", "b", "null", "c", "[object Object]"}, pairs)
-	_, err = g.HeaderList(eval(`({header: {s: {toString() { throw new Error('no') }}}})`))
-	assert.Error(t, err, "a throwing toString is reported, not a panic")
+	var u *Unreadable
+	func() {
+		defer func() { u, _ = AsUnreadable(recover()) }()
+		_, _ = g.HeaderList(eval(`({header: {s: {toString() { throw new Error('no') }}}})`))
+	}()
+	require.NotNil(t, u, "a throwing toString is the guard's unreadable error, for the dispatcher to fail the call")
+	assert.Equal(t, Unreadable{Field: "header.s", Message: "Error: no"}, *u)
 }
