@@ -29,6 +29,7 @@ type target struct {
 	Redirect  string      `json:"redirect"`  // "manual" or follow
 	Form      bool        `json:"form"`      // the body is the page's multipart form: keep its Content-Type
 	Protocols []string    `json:"protocols"` // WebSocket subprotocols
+	Call      string      `json:"call"`      // uploadFile: the page's id of the call on its progress stream
 }
 
 // parseTarget decodes a call description: JSON text, URI-encoded once more when escaped
@@ -89,6 +90,10 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		rl.refuse(w, r, http.StatusBadRequest, "invalid method "+quote(t.Method))
 		return
 	}
+	if len(t.Call) > maxCallID {
+		rl.refuse(w, r, http.StatusBadRequest, "call id longer than "+strconv.Itoa(maxCallID)+" bytes")
+		return
+	}
 	fail := func(err error) { rl.fail(w, r, t, err) }
 	u, err := checkURL(s, t.API, t.URL)
 	if err != nil {
@@ -126,7 +131,13 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 
 	var body io.Reader
 	if r.ContentLength != 0 && method != http.MethodGet && method != http.MethodHead {
-		body = &touchReader{r: http.MaxBytesReader(w, r.Body, rl.o.MaxBody), touch: touch, n: &tm.sent}
+		tr := &touchReader{r: http.MaxBytesReader(w, r.Body, rl.o.MaxBody), touch: touch, n: &tm.sent}
+		if t.API == sim.APIUploadFile && t.Call != "" { // the page follows its progress (progress.go)
+			defer s.progress.follow(t.Call, &tm.sent, r.ContentLength)()
+			tr.touch = func() { touch(); s.progress.poke() }
+			tr.max = progressChunk
+		}
+		body = tr
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), body)
 	if err != nil {
@@ -358,9 +369,13 @@ type touchReader struct {
 	r     io.Reader
 	touch func()
 	n     *atomic.Int64 // read by the handler while the transport still sends
+	max   int           // if > 0, the most one Read returns
 }
 
 func (t *touchReader) Read(p []byte) (int, error) {
+	if t.max > 0 && len(p) > t.max {
+		p = p[:t.max]
+	}
 	n, err := t.r.Read(p)
 	if n > 0 {
 		t.touch()

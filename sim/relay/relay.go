@@ -21,7 +21,7 @@
 //	GET  /relay/token    → the token, to same-origin pages of the server only
 //	POST /relay/session  X-Wxsim-Token; body: the app's config as JSON → {"session": id}
 //	POST /relay/http     X-Wxsim-Token, X-Wxsim-Session, X-Wxsim-Target: the call as
-//	                     URI-encoded JSON {api,url,method,header:[[n,v]...],redirect,form};
+//	                     URI-encoded JSON {api,url,method,header:[[n,v]...],redirect,form,call};
 //	                     body: the upstream body. Answer: 200 with X-Wxsim-Meta (URI-encoded
 //	                     JSON {status,header,cookies,url,profile}) and the upstream body
 //	                     streamed, or an error status with X-Wxsim-Error: kind and the
@@ -29,6 +29,11 @@
 //	GET  /relay/ws?token=&session=&target=  WebSocket; the first frame from the relay is
 //	                     text JSON {"open":{header,protocol}} or {"error":{kind,message}};
 //	                     every later frame is the upstream's, both ways.
+//	GET  /relay/progress?token=&session=  WebSocket: the session's upload progress. An
+//	                     uploadFile target with "call": id is followed; the relay sends
+//	                     text JSON {"call":id,"sent":n,"total":m} as the bytes it has sent
+//	                     upstream grow (at most every 50 ms per call), or first
+//	                     {"error":{kind,message}} when it refuses (see progress.go).
 package relay
 
 import (
@@ -180,7 +185,7 @@ func (rl *Relay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	cors(w, origin)
 	token := r.Header.Get("X-Wxsim-Token")
-	if r.URL.Path == "/relay/ws" {
+	if r.URL.Path == "/relay/ws" || r.URL.Path == "/relay/progress" { // WebSockets: no header of ours
 		token = r.URL.Query().Get("token")
 	}
 	if rl.o.Token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(rl.o.Token)) != 1 { // no token: nobody passes
@@ -194,6 +199,8 @@ func (rl *Relay) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		rl.serveHTTP(w, r)
 	case r.URL.Path == "/relay/ws" && r.Method == http.MethodGet:
 		rl.serveWS(w, r)
+	case r.URL.Path == "/relay/progress" && r.Method == http.MethodGet:
+		rl.serveProgress(w, r)
 	default:
 		rl.reject(w, r, http.StatusNotFound, kindRefused, "no relay route "+r.Method+" "+r.URL.Path)
 	}
@@ -262,7 +269,7 @@ func fromLoopback(r *http.Request) bool {
 func (rl *Relay) reject(w http.ResponseWriter, r *http.Request, status int, kind, msg string) {
 	rl.o.Logf("relay: refused %s %s from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, msg)
 	msg = "relay refused: " + msg
-	if r.URL.Path == "/relay/ws" && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+	if (r.URL.Path == "/relay/ws" || r.URL.Path == "/relay/progress") && strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
 		if c, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}); err == nil {
 			writeControl(r.Context(), c, control{Error: &errorInfo{kind, msg}})
 			c.CloseNow()

@@ -23,9 +23,11 @@ const maxConfig = 64 << 10
 // session is one app's view of the relay: its configuration (the same sim.Config the
 // page runs with, parsed by the same code) and its cookie jar.
 type session struct {
-	cfg     sim.Config
-	jar     http.CookieJar
-	referer string
+	cfg      sim.Config
+	jar      http.CookieJar
+	referer  string
+	progress *progress     // its uploads that the page follows (progress.go)
+	done     chan struct{} // closed when the session is forgotten
 }
 
 // serveSession opens a session for the app configuration in the body (the fields of
@@ -69,9 +71,11 @@ func (s *sessions) open(cfg sim.Config) string {
 		jar, _ = cookiejar.New(nil) // no error without options
 		s.jars[cfg.AppID] = jar
 	}
-	s.byID[id] = &session{cfg: cfg, jar: jar, referer: Referer(cfg.AppID, cfg.AppVersion)}
+	s.byID[id] = &session{cfg: cfg, jar: jar, referer: Referer(cfg.AppID, cfg.AppVersion),
+		progress: newProgress(), done: make(chan struct{})}
 	s.order = append(s.order, id)
 	if len(s.order) > maxSessions {
+		close(s.byID[s.order[0]].done)
 		delete(s.byID, s.order[0])
 		s.order = s.order[1:]
 	}

@@ -240,6 +240,76 @@ func testUploadFile(t *testing.T, cfg string) {
 	})
 }
 
+// spec §5.3, issue 11: upload progress follows the bytes the server has read, on both
+// transports. The server reads 12 MiB at 64 KiB every 8 ms (8000 KiB/s, about 1.5 s).
+// Through the relay the page's XHR sees only its loopback hop to the relay, whose socket
+// buffers take most of the body at once, so there the events must come from the relay's
+// count of bytes sent upstream.
+func TestUploadProgressFollowsServer(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) { testUploadProgressFollowsServer(t, withTransport(filesCfg, tr.extra), tr.name) })
+	}
+}
+
+func testUploadProgressFollowsServer(t *testing.T, cfg, run string) {
+	const (
+		size = 12 << 20
+		// slack is how far the sender may run ahead of the server's reads: HTTP/2 flow
+		// control (the fixture's 1 MiB window) and the sender's buffers
+		slack = 3 << 19
+		// clock allows for Date.now()'s millisecond steps against the fixture's clock
+		clock = 5 * time.Millisecond
+	)
+	p := filesPage(t, cfg)
+	var out struct {
+		R     transferResult `json:"r"`
+		Ev    [][3]float64   `json:"ev"` // Date.now(), progress, totalBytesSent
+		Start float64        `json:"start"`
+		Done  float64        `json:"done"`
+	}
+	p.Eval(fmt.Sprintf(`(async () => { await write('http://usr/paced.bin', %d);
+		const ev = [], start = Date.now();
+		const r = await transfer('uploadFile', {url: '%s/upload?slowKBps=8000', filePath: 'http://usr/paced.bin', name: 'file',
+			formData: {run: '%s'}}, (t) => t.onProgressUpdate((e) => ev.push([Date.now(), e.progress, e.totalBytesSent])));
+		return {r, ev, start, done: Date.now()}; })()`, size, api, run), &out)
+	require.True(t, out.R.OK, "%v", out.R.Res)
+	checkProgress(t, out.R)
+	var rec *fixture.UploadRecord
+	for _, u := range fx.Uploads() {
+		if u.Fields["run"] == run {
+			rec = &u
+		}
+	}
+	require.NotNil(t, rec, "the fixture recorded the upload")
+	require.NotEmpty(t, rec.Reads)
+	ms := func(f float64) time.Time { return time.UnixMicro(int64(f * 1000)) }
+	read := func(at time.Time) int64 { // what the server had read by then
+		n := int64(0)
+		for _, m := range rec.Reads {
+			if m.At.After(at) {
+				break
+			}
+			n = m.N
+		}
+		return n
+	}
+	ev := out.Ev
+	require.NotEmpty(t, ev)
+	first, last := ev[0], ev[len(ev)-1]
+	t.Logf("%s: %d events, the first at %.0f ms says %.0f%%; 100%% at %.0f ms, success at %.0f ms; the server read the last byte at %d ms",
+		run, len(ev), first[0]-out.Start, first[1], last[0]-out.Start, out.Done-out.Start,
+		rec.Reads[len(rec.Reads)-1].At.Sub(ms(out.Start)).Milliseconds())
+	assert.GreaterOrEqual(t, len(ev), 10, "progress is reported as the server reads, not in a few jumps")
+	assert.LessOrEqual(t, first[1], 50.0, "the first event does not say most of the body is sent")
+	for _, e := range ev {
+		n := read(ms(e[0]).Add(clock))
+		assert.LessOrEqual(t, int64(e[2]), n+slack, "at %.0f ms %.0f bytes are said to be sent, the server has read %d",
+			e[0]-out.Start, e[2], n)
+	}
+	assert.Equal(t, rec.BodySize, int64(last[2]), "the last event counts the whole body")
+	assert.False(t, rec.Reads[len(rec.Reads)-1].At.After(ms(out.Done).Add(clock)), "success comes after the server read everything")
+}
+
 // spec §1.5, §5: uploadFile and downloadFile fail a mistyped option with WeChat's text,
 // the first bad one in the order url, header, then filePath, name, formData.
 func TestTransferArgErrors(t *testing.T) {

@@ -107,8 +107,14 @@ type Page struct {
 // object literal, e.g. `{urlCheck:false}`).
 func newPage(t testing.TB, config string) *Page {
 	t.Helper()
+	return newPageFor(t, config, 2*time.Minute)
+}
+
+// newPageFor is newPage for a test that may run longer than 2 minutes (at most d).
+func newPageFor(t testing.TB, config string, d time.Duration) *Page {
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(browserCtx)
-	ctx, cancelT := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelT := context.WithTimeout(ctx, d)
 	t.Cleanup(func() { cancelT(); cancel() })
 	if err := chromedp.Run(ctx, chromedp.Navigate(pageURL)); err != nil {
 		t.Fatalf("navigate: %v", err)
