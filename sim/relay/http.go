@@ -244,7 +244,7 @@ func (rl *Relay) answer(w http.ResponseWriter, r *http.Request, t target, resp *
 			panic(http.ErrAbortHandler)
 		}
 	}
-	rl.o.Logf("relay: %s %s %s → %d, %d bytes in %s", t.API, resp.Request.Method, t.URL, resp.StatusCode, n,
+	rl.logCall("relay: %s %s %s → %d, %d bytes in %s", t.API, resp.Request.Method, t.URL, resp.StatusCode, n,
 		time.Duration((now()-tm.fetchStart)*1e6).Round(time.Microsecond))
 }
 
@@ -271,7 +271,7 @@ func (e *sizeError) Error() string {
 // fail answers a call that could not complete, with its kind and a precise message.
 func (rl *Relay) fail(w http.ResponseWriter, r *http.Request, t target, err error) {
 	if r.Context().Err() != nil {
-		rl.o.Logf("relay: %s %s: page went away", t.API, t.URL)
+		rl.logCall("relay: %s %s: page went away", t.API, t.URL)
 		return
 	}
 	kind, msg := rl.classify(r.Context(), err, t)

@@ -77,8 +77,12 @@ type Options struct {
 	// SocketIdle ends a relayed WebSocket with no frame either way for this long; 0
 	// means 30 minutes.
 	SocketIdle time.Duration
-	// Logf receives one line per relay call and per refusal; nil discards them.
+	// Logf receives one line per refusal and per failed call; nil discards them.
 	Logf func(format string, args ...any)
+	// LogCalls sends Logf a line for every call too: each session opened, transfer
+	// done, socket opened and closed, call that waits for a slot and call whose page
+	// went away (`--log calls`).
+	LogCalls bool
 	// Now is the clock for certificate explanations; nil means time.Now.
 	Now func() time.Time
 }
@@ -270,6 +274,13 @@ func (rl *Relay) reject(w http.ResponseWriter, r *http.Request, status int, kind
 		return
 	}
 	writeError(w, status, kind, msg)
+}
+
+// logCall logs a call that did not fail, when Options.LogCalls asks for it.
+func (rl *Relay) logCall(format string, args ...any) {
+	if rl.o.LogCalls {
+		rl.o.Logf(format, args...)
+	}
 }
 
 // refuse answers a call the relay will not make, before any upstream traffic.

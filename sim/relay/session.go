@@ -42,7 +42,7 @@ func (rl *Relay) serveSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := rl.sessions.open(cfg)
-	rl.o.Logf("relay: session %s for app %s (urlCheck %v)", id[:8], cfg.AppID, cfg.Policy.URLCheck)
+	rl.logCall("relay: session %s for app %s (urlCheck %v)", id[:8], cfg.AppID, cfg.Policy.URLCheck)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]string{"session": id})
 }

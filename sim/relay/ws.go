@@ -84,10 +84,10 @@ func (rl *Relay) serveWS(w http.ResponseWriter, r *http.Request) {
 			info.Header = append(info.Header, [2]string{k, v})
 		}
 	}
-	rl.o.Logf("relay: connectSocket %s open", t.URL) // before the page can see it
+	rl.logCall("relay: connectSocket %s open", t.URL) // before the page can see it
 	writeControl(ctx, page, control{Open: info})
 	code := rl.pump(page, up)
-	rl.o.Logf("relay: connectSocket %s closed (%d)", t.URL, code)
+	rl.logCall("relay: connectSocket %s closed (%d)", t.URL, code)
 }
 
 // dialUpstream opens the upstream WebSocket for t, through the guarded dialer.

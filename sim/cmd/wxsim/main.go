@@ -3,7 +3,7 @@
 //
 // Usage:
 //
-//	go run ./sim/cmd/wxsim [--addr 127.0.0.1:8080] [--web web] [--token T]
+//	go run ./sim/cmd/wxsim [--addr 127.0.0.1:8080] [--web web] [--token T] [--log calls|errors|quiet]
 //	    [--allow-origin ORIGIN]... [--ca FILE]... [--map HOST=IP[:PORT]]...
 //
 // The default address is 127.0.0.1:8080, or $WXSIM_ADDR when set; --addr
@@ -12,7 +12,10 @@
 //	wxsim: serving http://ADDR/ relay-token TOKEN
 //
 // with the address actually bound and the relay token (random hex unless
-// --token is given), so scripts can read it. Requests are logged to stderr.
+// --token is given), so scripts can read it. --log sets what goes to stderr:
+// "errors" (the default) one line per relay refusal or failed relay call, "calls"
+// also one per request served and per relay call, "quiet" neither. Warnings and
+// the shutdown are always logged.
 //
 // The relay (package wxsim/sim/relay, spec §9) is served at /relay/: pages of the
 // server itself and of each --allow-origin may use it with the token; --ca adds a
@@ -76,6 +79,7 @@ func main() {
 // config is the parsed command line.
 type config struct {
 	addr, webDir, token string
+	log                 string // calls, errors or quiet
 	allowOrigins, cas   check.Strings
 	pins                map[string]string
 }
@@ -92,6 +96,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", addr, "listen address (default from $WXSIM_ADDR)")
 	fs.StringVar(&c.webDir, "web", "web", "directory served at /")
 	fs.StringVar(&c.token, "token", "", "relay token (default: random)")
+	fs.StringVar(&c.log, "log", "errors", "what to log: calls (every request and relay call), errors (relay refusals and failures), quiet")
 	fs.Var(&c.allowOrigins, "allow-origin", "a further page origin allowed to use the relay (repeatable)")
 	fs.Var(&c.cas, "ca", "a PEM file of trusted root certificates for the relay (repeatable)")
 	var maps check.Strings
@@ -107,6 +112,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		if u, err := url.Parse(o); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
 			return c, fmt.Errorf("--allow-origin %q: want scheme://host[:port]", o)
 		}
+	}
+	if c.log != "calls" && c.log != "errors" && c.log != "quiet" {
+		return c, fmt.Errorf("--log %q: want calls, errors or quiet", c.log)
 	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -148,9 +156,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, ok := c.pins[server.DemoHost]; !ok {
 		c.pins[server.DemoHost] = ln.Addr().String() // the demo page's relay example
 	}
+	relayLog, requestLog := logger.Printf, logger.Printf // --log calls
+	switch c.log {
+	case "errors":
+		requestLog = nil
+	case "quiet":
+		relayLog, requestLog = nil, nil
+	}
 	rl := relay.New(relay.Options{Token: c.token, Self: relay.SelfOrigins(ln.Addr()),
-		AllowOrigins: c.allowOrigins, Roots: roots, Pins: c.pins, Logf: logger.Printf})
-	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: logger.Printf})
+		AllowOrigins: c.allowOrigins, Roots: roots, Pins: c.pins, Logf: relayLog, LogCalls: c.log == "calls"})
+	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: requestLog})
 	if err != nil {
 		ln.Close()
 		return err

@@ -1,7 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -23,12 +28,89 @@ func TestParseFlags(t *testing.T) {
 	c, err = parseFlags(nil, io.Discard)
 	require.NoError(t, err)
 	assert.Len(t, c.token, 32, "a random 128-bit token")
+	assert.Equal(t, "errors", c.log, "a long-running relay logs only refusals and failures")
+	c, err = parseFlags([]string{"--log", "calls"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "calls", c.log)
 
 	for _, bad := range [][]string{
 		{"--map", "noequals"}, {"--map", "=127.0.0.1"}, {"--map", "h=not-an-ip"},
 		{"--allow-origin", "ide.example.test"}, {"--allow-origin", "http://x.test/path"}, {"extra"},
+		{"--log", "verbose"}, {"--log", ""},
 	} {
 		_, err := parseFlags(bad, io.Discard)
 		assert.Error(t, err, "%q", bad)
+	}
+}
+
+// lockedBuffer is a log writer the server's goroutines share with the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// firstLine hands the first write to stdout (the serving line) to the test.
+type firstLine chan string
+
+func (f firstLine) Write(p []byte) (int, error) {
+	select {
+	case f <- string(p):
+	default:
+	}
+	return len(p), nil
+}
+
+// --log: "calls" logs each request and relay call, "errors" (the default) only the
+// relay's refusals, "quiet" neither; the shutdown is always logged.
+func TestRunLogLevels(t *testing.T) {
+	for _, c := range []struct {
+		level            string
+		request, refusal bool
+	}{{"calls", true, true}, {"", false, true}, {"errors", false, true}, {"quiet", false, false}} {
+		t.Run("level "+c.level, func(t *testing.T) {
+			args := []string{"--addr", "127.0.0.1:0", "--web", t.TempDir(), "--token", "T"}
+			if c.level != "" {
+				args = append(args, "--log", c.level)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			stdout, stderr := make(firstLine, 1), &lockedBuffer{}
+			ran := make(chan error, 1)
+			go func() { ran <- run(ctx, args, stdout, stderr) }()
+			var line string
+			select {
+			case line = <-stdout:
+			case err := <-ran:
+				require.FailNow(t, "run ended", "%v", err)
+			}
+			base := strings.Fields(line)[2] // wxsim: serving http://ADDR/ relay-token T
+			resp, err := http.Get(base + "demo/status/418")
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, 418, resp.StatusCode)
+			resp, err = http.Post(base+"relay/http", "text/plain", nil) // no Origin: refused
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusForbidden, resp.StatusCode)
+			cancel()
+			require.NoError(t, <-ran)
+			log := stderr.String()
+			assert.Equal(t, c.request, strings.Contains(log, "GET /demo/status/418 418"), "%s", log)
+			assert.Equal(t, c.request, strings.Contains(log, "POST /relay/http 403"), "%s", log)
+			assert.Equal(t, c.refusal, strings.Contains(log, "relay: refused POST /relay/http"), "%s", log)
+			assert.Contains(t, log, "shutting down")
+		})
 	}
 }
