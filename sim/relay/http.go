@@ -110,11 +110,13 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(&sizeError{r.ContentLength, rl.o.MaxBody})
 		return
 	}
-	if !rl.acquire() {
-		rl.reject(w, r, http.StatusServiceUnavailable, kindRefused, "relay busy: "+strconv.Itoa(rl.o.MaxConns)+" upstream calls in progress")
+	release, ok := rl.admit(w, r, t.API+" "+method+" "+t.URL,
+		budget{s.transfers[t.API], strconv.Itoa(sim.MaxConcurrent) + " " + t.API + " transfers of this session in progress", "relay busy"},
+		budget{rl.transfers, strconv.Itoa(rl.o.MaxTransfers) + " upstream transfers in progress", "relay busy"})
+	if !ok {
 		return
 	}
-	defer rl.release()
+	defer release()
 
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)

@@ -21,11 +21,14 @@ const maxSessions = 256
 const maxConfig = 64 << 10
 
 // session is one app's view of the relay: its configuration (the same sim.Config the
-// page runs with, parsed by the same code) and its cookie jar.
+// page runs with, parsed by the same code), its cookie jar and its budgets, WeChat's:
+// sim.MaxConcurrent transfers per api and sim.MaxSockets sockets.
 type session struct {
-	cfg     sim.Config
-	jar     http.CookieJar
-	referer string
+	cfg       sim.Config
+	jar       http.CookieJar
+	referer   string
+	transfers map[string]*limit // by api: request, uploadFile, downloadFile
+	sockets   *limit
 }
 
 // serveSession opens a session for the app configuration in the body (the fields of
@@ -69,7 +72,10 @@ func (s *sessions) open(cfg sim.Config) string {
 		jar, _ = cookiejar.New(nil) // no error without options
 		s.jars[cfg.AppID] = jar
 	}
-	s.byID[id] = &session{cfg: cfg, jar: jar, referer: Referer(cfg.AppID, cfg.AppVersion)}
+	s.byID[id] = &session{cfg: cfg, jar: jar, referer: Referer(cfg.AppID, cfg.AppVersion),
+		transfers: map[string]*limit{sim.APIRequest: newLimit(sim.MaxConcurrent),
+			sim.APIUploadFile: newLimit(sim.MaxConcurrent), sim.APIDownloadFile: newLimit(sim.MaxConcurrent)},
+		sockets: newLimit(sim.MaxSockets)}
 	s.order = append(s.order, id)
 	if len(s.order) > maxSessions {
 		delete(s.byID, s.order[0])

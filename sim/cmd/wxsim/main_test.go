@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -29,6 +30,10 @@ func TestParseFlags(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, c.token, 32, "a random 128-bit token")
 	assert.Equal(t, "errors", c.log, "a long-running relay logs only refusals and failures")
+	assert.Equal(t, [3]any{512, 1024, 30 * time.Second}, [3]any{c.relay.MaxTransfers, c.relay.MaxSockets, c.relay.QueueWait})
+	c, err = parseFlags([]string{"--relay-max-transfers", "2000", "--relay-max-sockets", "4096", "--relay-queue-wait", "1m"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, [3]any{2000, 4096, time.Minute}, [3]any{c.relay.MaxTransfers, c.relay.MaxSockets, c.relay.QueueWait})
 	c, err = parseFlags([]string{"--log", "calls"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, "calls", c.log)
@@ -37,9 +42,29 @@ func TestParseFlags(t *testing.T) {
 		{"--map", "noequals"}, {"--map", "=127.0.0.1"}, {"--map", "h=not-an-ip"},
 		{"--allow-origin", "ide.example.test"}, {"--allow-origin", "http://x.test/path"}, {"extra"},
 		{"--log", "verbose"}, {"--log", ""},
+		{"--relay-max-transfers", "0"}, {"--relay-max-sockets", "-1"}, {"--relay-queue-wait", "0s"}, {"--relay-queue-wait", "30"},
 	} {
 		_, err := parseFlags(bad, io.Discard)
 		assert.Error(t, err, "%q", bad)
+	}
+}
+
+// The relay gets the limits and the log level of the command line.
+func TestRelayOptions(t *testing.T) {
+	t.Setenv("WXSIM_ADDR", "")
+	c, err := parseFlags([]string{"--token", "T", "--relay-max-transfers", "7", "--relay-max-sockets", "9",
+		"--relay-queue-wait", "2s", "--map", "a.test=127.0.0.1"}, io.Discard)
+	require.NoError(t, err)
+	logf := func(string, ...any) {}
+	o := c.relayOptions([]string{"http://127.0.0.1:1"}, nil, logf)
+	assert.Equal(t, [3]any{7, 9, 2 * time.Second}, [3]any{o.MaxTransfers, o.MaxSockets, o.QueueWait})
+	assert.Equal(t, "T", o.Token)
+	assert.Equal(t, []string{"http://127.0.0.1:1"}, o.Self)
+	assert.Equal(t, "127.0.0.1", o.Pins["a.test"])
+	for level, want := range map[string][2]bool{"calls": {true, true}, "errors": {true, false}, "quiet": {false, false}} {
+		c.log = level
+		o := c.relayOptions(nil, nil, logf)
+		assert.Equal(t, want, [2]bool{o.Logf != nil, o.LogCalls}, level)
 	}
 }
 
