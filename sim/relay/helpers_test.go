@@ -165,6 +165,8 @@ func (h *harness) start(edit ...func(*Options)) *harness {
 		},
 		// A failing test must not hang on a blocked call: the idle cap ends it.
 		Idle: 15 * time.Second,
+		// The tests wait for the lines of calls that succeed too.
+		LogCalls: true,
 		Logf: func(format string, args ...any) {
 			h.logMu.Lock()
 			h.logs = append(h.logs, fmt.Sprintf(format, args...))

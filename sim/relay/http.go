@@ -115,11 +115,13 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		fail(&sizeError{r.ContentLength, rl.o.MaxBody})
 		return
 	}
-	if !rl.acquire() {
-		rl.reject(w, r, http.StatusServiceUnavailable, kindRefused, "relay busy: "+strconv.Itoa(rl.o.MaxConns)+" upstream calls in progress")
+	release, ok := rl.admit(w, r, t.API+" "+method+" "+t.URL,
+		budget{s.transfers[t.API], strconv.Itoa(sim.MaxConcurrent) + " " + t.API + " transfers of this session in progress", "relay busy"},
+		budget{rl.transfers, strconv.Itoa(rl.o.MaxTransfers) + " upstream transfers in progress", "relay busy"})
+	if !ok {
 		return
 	}
-	defer rl.release()
+	defer release()
 
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
@@ -255,7 +257,7 @@ func (rl *Relay) answer(w http.ResponseWriter, r *http.Request, t target, resp *
 			panic(http.ErrAbortHandler)
 		}
 	}
-	rl.o.Logf("relay: %s %s %s → %d, %d bytes in %s", t.API, resp.Request.Method, t.URL, resp.StatusCode, n,
+	rl.logCall("relay: %s %s %s → %d, %d bytes in %s", t.API, resp.Request.Method, t.URL, resp.StatusCode, n,
 		time.Duration((now()-tm.fetchStart)*1e6).Round(time.Microsecond))
 }
 
@@ -282,7 +284,7 @@ func (e *sizeError) Error() string {
 // fail answers a call that could not complete, with its kind and a precise message.
 func (rl *Relay) fail(w http.ResponseWriter, r *http.Request, t target, err error) {
 	if r.Context().Err() != nil {
-		rl.o.Logf("relay: %s %s: page went away", t.API, t.URL)
+		rl.logCall("relay: %s %s: page went away", t.API, t.URL)
 		return
 	}
 	kind, msg := rl.classify(r.Context(), err, t)

@@ -745,3 +745,44 @@ func TestMetaTooLarge(t *testing.T) {
 	assert.Equal(t, "network", kind)
 	assert.Contains(t, msg, "the response headers are too large to pass to the page")
 }
+
+// Options.LogCalls off, as a long-running relay logs by default (`--log errors`): a
+// session, a transfer and a socket that succeed write nothing; a failed call and a
+// refusal write one line each. (The other tests log calls: see the harness.)
+func TestLogQuietByDefault(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	f := newWSFixture()
+	h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/chunked" {
+			_, _ = w.Write([]byte("ok"))
+			_ = http.NewResponseController(w).Flush() // no length: the page's body ends when the handler has returned
+			return
+		}
+		f.serve(w, r)
+	})
+	h.start(func(o *Options) { o.LogCalls = false })
+	sess := h.session(config())
+	resp := h.call(sess, get("https://api.wxsim.test/chunked"), nil)
+	require.Equal(t, 200, metaOf(t, resp).Status)
+	require.Equal(t, int64(-1), resp.ContentLength)
+	b, err := io.ReadAll(resp.Body) // its end follows every line the handler writes
+	require.NoError(t, err)
+	require.Equal(t, "ok", string(b))
+	page, ctl := h.openPage(t, sess, socket("wss://api.wxsim.test/echo")) // "open" comes before the control frame
+	require.NotNil(t, ctl.Open)
+	require.NoError(t, page.Close(websocket.StatusNormalClosure, ""))
+	assert.Empty(t, h.logLines(), "nothing for calls that succeed")
+
+	status, kind, _ := relayErr(t, h.call(sess, get("https://unlisted.wxsim.test/"), nil))
+	assert.Equal(t, [2]any{403, "policy"}, [2]any{status, kind})
+	status, kind, _ = relayErr(t, h.call(sess, get("https://api.wxsim.test/chunked"), nil,
+		func(r *http.Request) { r.Header.Set("X-Wxsim-Token", "nope") }))
+	assert.Equal(t, [2]any{403, "token"}, [2]any{status, kind})
+	lines := h.logLines()
+	require.Len(t, lines, 2, "one line per failure: %q", lines)
+	assert.Equal(t, "relay: request https://unlisted.wxsim.test/: policy: url not in domain list: https://unlisted.wxsim.test/", lines[0])
+	assert.Contains(t, lines[1], "relay: refused POST /relay/http from 127.0.0.1:")
+	assert.Contains(t, lines[1], ": missing or wrong relay token")
+
+}

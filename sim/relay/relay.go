@@ -11,8 +11,13 @@
 //   - addresses are checked after resolution, at connect time, for every hop: loopback,
 //     link-local, private, multicast and unspecified targets are refused unless pinned
 //     by the operator (Options.Pins, `--map`) or allowed by the §3.4 LAN rule;
-//   - hop-by-hop and proxy headers are dropped, CR/LF in headers refused, bodies, idle
-//     time and concurrent upstream calls capped.
+//   - hop-by-hop and proxy headers are dropped, CR/LF in headers refused, bodies and
+//     idle time capped;
+//   - concurrent calls have separate budgets, so that no session starves another and
+//     sockets and transfers cannot starve each other: per session, 10 transfers per
+//     api (as wx: the next ones queue) and 5 sockets (the next one fails "exceed max
+//     task count"); for the whole relay, Options.MaxTransfers and MaxSockets. A call
+//     over a budget waits in line (FIFO) for up to Options.QueueWait, then is refused.
 //
 // Every refusal reaches the page as a clear errMsg and the server log as one line.
 //
@@ -37,6 +42,7 @@
 package relay
 
 import (
+	"context"
 	"crypto/subtle"
 	"crypto/x509"
 	"net"
@@ -74,28 +80,44 @@ type Options struct {
 	Resolve check.Resolver
 	// MaxBody caps each body, request and response (spec §5.2: 200 MB); 0 means that.
 	MaxBody int64
-	// MaxConns caps concurrent relay calls (HTTP and WebSocket); 0 means 64.
-	MaxConns int
+	// MaxTransfers caps the upstream transfers (request, uploadFile, downloadFile) of
+	// all sessions at once (`--relay-max-transfers`); 0 means 512. Each session has
+	// its own cap besides: sim.MaxConcurrent (10) per api, as in WeChat.
+	MaxTransfers int
+	// MaxSockets caps the relayed sockets, connecting or open, of all sessions at once
+	// (`--relay-max-sockets`); 0 means 1024. Each session has its own cap besides:
+	// sim.MaxSockets (5), as in WeChat.
+	MaxSockets int
+	// QueueWait bounds how long a call over a cap waits in line for a slot before it
+	// is refused (`relay busy`, or `exceed max task count` for a session's socket);
+	// 0 means 30 s. A call whose page goes away leaves the line at once.
+	QueueWait time.Duration
 	// Idle ends an HTTP call when no body byte moved either way for this long; 0 means
 	// 90 s (above WeChat's 60 s time-out cap, so the page's own time-out comes first).
 	Idle time.Duration
 	// SocketIdle ends a relayed WebSocket with no frame either way for this long; 0
 	// means 30 minutes.
 	SocketIdle time.Duration
-	// Logf receives one line per relay call and per refusal; nil discards them.
+	// Logf receives one line per refusal and per failed call; nil discards them.
 	Logf func(format string, args ...any)
+	// LogCalls sends Logf a line for every call too: each session opened, transfer
+	// done, socket opened and closed, call that waits for a slot and call whose page
+	// went away (`--log calls`).
+	LogCalls bool
 	// Now is the clock for certificate explanations; nil means time.Now.
 	Now func() time.Time
 }
 
 // Defaults of Options.
 const (
-	DefaultMaxBody    = 200 << 20
-	DefaultMaxConns   = 64
-	DefaultIdle       = 90 * time.Second
-	DefaultSocketIdle = 30 * time.Minute
-	maxRedirects      = 10
-	handshakeCap      = 60 * time.Second // spec §8.2: no time-out exceeds 60 s
+	DefaultMaxBody      = 200 << 20
+	DefaultMaxTransfers = 512  // all 30 of a session's transfers for 17 sessions; pages mostly run a few
+	DefaultMaxSockets   = 1024 // all 5 of a session's sockets for 204 sessions
+	DefaultQueueWait    = 30 * time.Second
+	DefaultIdle         = 90 * time.Second
+	DefaultSocketIdle   = 30 * time.Minute
+	maxRedirects        = 10
+	handshakeCap        = 60 * time.Second // spec §8.2: no time-out exceeds 60 s
 )
 
 // Relay serves the /relay/ routes.
@@ -104,8 +126,9 @@ type Relay struct {
 	hosts    map[string]bool // Host headers naming this server
 	origins  map[string]bool // allowed page origins
 	self     map[string]bool // the server's own origins
-	sem      chan struct{}
 	sessions *sessions
+	// the relay's budgets, over all sessions (each session has its own too)
+	transfers, sockets *limit
 	// transports by strictness (urlCheck on: TLS like WeChat) and by use (WebSocket
 	// handshakes need HTTP/1.1)
 	strict, lax, strictWS, laxWS *http.Transport
@@ -116,8 +139,14 @@ func New(o Options) *Relay {
 	if o.MaxBody <= 0 {
 		o.MaxBody = DefaultMaxBody
 	}
-	if o.MaxConns <= 0 {
-		o.MaxConns = DefaultMaxConns
+	if o.MaxTransfers <= 0 {
+		o.MaxTransfers = DefaultMaxTransfers
+	}
+	if o.MaxSockets <= 0 {
+		o.MaxSockets = DefaultMaxSockets
+	}
+	if o.QueueWait <= 0 {
+		o.QueueWait = DefaultQueueWait
 	}
 	if o.Idle <= 0 {
 		o.Idle = DefaultIdle
@@ -135,7 +164,7 @@ func New(o Options) *Relay {
 		o.Resolve = check.SystemResolver
 	}
 	rl := &Relay{o: o, hosts: map[string]bool{}, origins: map[string]bool{}, self: map[string]bool{},
-		sem: make(chan struct{}, o.MaxConns), sessions: newSessions()}
+		sessions: newSessions(), transfers: newLimit(o.MaxTransfers), sockets: newLimit(o.MaxSockets)}
 	for _, s := range o.Self {
 		s = strings.TrimSuffix(s, "/")
 		rl.self[s] = true
@@ -279,6 +308,13 @@ func (rl *Relay) reject(w http.ResponseWriter, r *http.Request, status int, kind
 	writeError(w, status, kind, msg)
 }
 
+// logCall logs a call that did not fail, when Options.LogCalls asks for it.
+func (rl *Relay) logCall(format string, args ...any) {
+	if rl.o.LogCalls {
+		rl.o.Logf(format, args...)
+	}
+}
+
 // refuse answers a call the relay will not make, before any upstream traffic.
 func (rl *Relay) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	rl.o.Logf("relay: refused %s %s from %s: %s", r.Method, r.URL.Path, r.RemoteAddr, msg)
@@ -306,17 +342,42 @@ func writeError(w http.ResponseWriter, status int, kind, msg string) {
 	_, _ = w.Write([]byte(msg))
 }
 
-// acquire takes a concurrent-call slot, or returns false when all are in use.
-func (rl *Relay) acquire() bool {
-	select {
-	case rl.sem <- struct{}{}:
-		return true
-	default:
-		return false
-	}
+// budget is one cap a call must fit in: its limit, what holding all of its slots
+// means (for the log and the refusal) and the refusal's opening words.
+type budget struct {
+	l             *limit
+	full, refusal string
 }
 
-func (rl *Relay) release() { <-rl.sem }
+// admit takes a slot of each budget in turn (the session's, then the relay's), waiting
+// in line for up to QueueWait in all. It returns the function that gives the slots
+// back, or ok false when the call cannot go on: after the refusal, or at once when the
+// page went away while waiting (it holds nothing then). (The server notices a page
+// going away only once the request body is read: a call with a body waits its turn.)
+func (rl *Relay) admit(w http.ResponseWriter, r *http.Request, call string, budgets ...budget) (release func(), ok bool) {
+	ctx, cancel := context.WithTimeout(r.Context(), rl.o.QueueWait)
+	defer cancel()
+	held := make([]*limit, 0, len(budgets))
+	release = func() {
+		for i := len(held) - 1; i >= 0; i-- {
+			held[i].release()
+		}
+	}
+	for _, b := range budgets {
+		if err := b.l.acquire(ctx, func() { rl.logCall("relay: %s waits: %s", call, b.full) }); err != nil {
+			release()
+			if r.Context().Err() != nil {
+				rl.logCall("relay: %s: page went away while waiting", call)
+				return nil, false
+			}
+			rl.reject(w, r, http.StatusServiceUnavailable, kindRefused,
+				b.refusal+": "+b.full+"; waited "+rl.o.QueueWait.String()+" for a slot")
+			return nil, false
+		}
+		held = append(held, b.l)
+	}
+	return release, true
+}
 
 // sessions holds the opened sessions and the per-app cookie jars.
 type sessions struct {

@@ -392,47 +392,6 @@ func TestRedirectToPrivateAddressRefused_Spec3_4(t *testing.T) {
 	}
 }
 
-// Options.MaxConns caps concurrent calls: the next one is refused as busy, before any
-// upstream traffic, and the slot comes back when a call ends.
-func TestMaxConnsBusy(t *testing.T) {
-	t.Parallel()
-	h := newHarness(t)
-	entered := make(chan struct{}, 64)
-	release := make(chan struct{})
-	up := h.upstream(apiHost, func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/hold" {
-			entered <- struct{}{}
-			select {
-			case <-release:
-			case <-r.Context().Done():
-			}
-		}
-	})
-	h.start(func(o *Options) { o.MaxConns = 1 })
-	sess := h.session(config())
-	first := make(chan *http.Response, 1)
-	go func() {
-		resp, err := h.client.Do(h.request(context.Background(), sess, get("https://api.wxsim.test/hold"), nil))
-		if err != nil {
-			resp = nil
-		}
-		first <- resp
-	}()
-	recv(t, entered, "the first call upstream")
-	hits := up.hits.Load()
-	status, kind, msg := relayErr(t, h.call(sess, get("https://api.wxsim.test/other"), nil))
-	assert.Equal(t, http.StatusServiceUnavailable, status)
-	assert.Equal(t, "refused", kind)
-	assert.Equal(t, "relay refused: relay busy: 1 upstream calls in progress", msg)
-	assert.Equal(t, hits, up.hits.Load())
-	close(release)
-	resp := recv(t, first, "the first call")
-	require.NotNil(t, resp)
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	assert.Equal(t, 200, metaOf(t, h.call(sess, get("https://api.wxsim.test/after"), nil)).Status, "the slot is free again")
-}
-
 // An empty Options.Token must not let tokenless calls through.
 func TestEmptyTokenRefusesEverything(t *testing.T) {
 	t.Parallel()

@@ -21,13 +21,16 @@ const maxSessions = 256
 const maxConfig = 64 << 10
 
 // session is one app's view of the relay: its configuration (the same sim.Config the
-// page runs with, parsed by the same code) and its cookie jar.
+// page runs with, parsed by the same code), its cookie jar and its budgets, WeChat's:
+// sim.MaxConcurrent transfers per api and sim.MaxSockets sockets.
 type session struct {
-	cfg      sim.Config
-	jar      http.CookieJar
-	referer  string
-	progress *progress     // its uploads that the page follows (progress.go)
-	done     chan struct{} // closed when the session is forgotten
+	cfg       sim.Config
+	jar       http.CookieJar
+	referer   string
+	progress  *progress         // its uploads that the page follows (progress.go)
+	done      chan struct{}     // closed when the session is forgotten
+	transfers map[string]*limit // by api: request, uploadFile, downloadFile
+	sockets   *limit
 }
 
 // serveSession opens a session for the app configuration in the body (the fields of
@@ -44,7 +47,7 @@ func (rl *Relay) serveSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := rl.sessions.open(cfg)
-	rl.o.Logf("relay: session %s for app %s (urlCheck %v)", id[:8], cfg.AppID, cfg.Policy.URLCheck)
+	rl.logCall("relay: session %s for app %s (urlCheck %v)", id[:8], cfg.AppID, cfg.Policy.URLCheck)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]string{"session": id})
 }
@@ -72,7 +75,10 @@ func (s *sessions) open(cfg sim.Config) string {
 		s.jars[cfg.AppID] = jar
 	}
 	s.byID[id] = &session{cfg: cfg, jar: jar, referer: Referer(cfg.AppID, cfg.AppVersion),
-		progress: newProgress(), done: make(chan struct{})}
+		progress: newProgress(), done: make(chan struct{}),
+		transfers: map[string]*limit{sim.APIRequest: newLimit(sim.MaxConcurrent),
+			sim.APIUploadFile: newLimit(sim.MaxConcurrent), sim.APIDownloadFile: newLimit(sim.MaxConcurrent)},
+		sockets: newLimit(sim.MaxSockets)}
 	s.order = append(s.order, id)
 	if len(s.order) > maxSessions {
 		close(s.byID[s.order[0]].done)

@@ -48,11 +48,13 @@ func (rl *Relay) serveWS(w http.ResponseWriter, r *http.Request) {
 		rl.reject(w, r, http.StatusBadRequest, kindRefused, "not a relayed socket api: "+quote(t.API))
 		return
 	}
-	if !rl.acquire() {
-		rl.reject(w, r, http.StatusServiceUnavailable, kindRefused, "relay busy: "+strconv.Itoa(rl.o.MaxConns)+" upstream calls in progress")
+	release, ok := rl.admit(w, r, "connectSocket "+t.URL,
+		budget{s.sockets, strconv.Itoa(sim.MaxSockets) + " sockets of this session connecting or open", sim.ErrExceed.Text},
+		budget{rl.sockets, strconv.Itoa(rl.o.MaxSockets) + " sockets connecting or open", "relay busy"})
+	if !ok {
 		return
 	}
-	defer rl.release()
+	defer release()
 	up, resp, err := rl.dialUpstream(r.Context(), s, t)
 	var protos []string
 	if err == nil && up.Subprotocol() != "" {
@@ -84,10 +86,10 @@ func (rl *Relay) serveWS(w http.ResponseWriter, r *http.Request) {
 			info.Header = append(info.Header, [2]string{k, v})
 		}
 	}
-	rl.o.Logf("relay: connectSocket %s open", t.URL) // before the page can see it
+	rl.logCall("relay: connectSocket %s open", t.URL) // before the page can see it
 	writeControl(ctx, page, control{Open: info})
 	code := rl.pump(page, up)
-	rl.o.Logf("relay: connectSocket %s closed (%d)", t.URL, code)
+	rl.logCall("relay: connectSocket %s closed (%d)", t.URL, code)
 }
 
 // dialUpstream opens the upstream WebSocket for t, through the guarded dialer.

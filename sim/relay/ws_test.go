@@ -390,7 +390,7 @@ func TestWSHandshakeFailures_Spec6_5(t *testing.T) {
 // Neither reaches the upstream.
 func TestWSRefusedBeforeUpgrade_Spec9(t *testing.T) {
 	t.Parallel()
-	h, _, up := wsHarness(t, func(o *Options) { o.MaxConns = 1 })
+	h, _, up := wsHarness(t, func(o *Options) { o.MaxSockets, o.QueueWait = 1, 50*time.Millisecond })
 	sess := h.session(config())
 	good := socket("wss://api.wxsim.test/echo")
 	cases := []struct {
@@ -444,7 +444,8 @@ func TestWSRefusedBeforeUpgrade_Spec9(t *testing.T) {
 		})
 	}
 
-	// MaxConns: while one socket is relayed, the next is refused as busy.
+	// MaxSockets: while one socket is relayed, the next is refused as busy (after the
+	// QueueWait in line).
 	page, ctl := h.openPage(t, sess, good)
 	require.NotNil(t, ctl.Open)
 	ctx, cancel := context.WithTimeout(context.Background(), waitTimeout)

@@ -50,6 +50,7 @@ func newRelay(o relay.Options) *relay.Relay {
 	}
 	if os.Getenv("WXSIM_RELAY_LOG") != "" { // the relay's log lines, when debugging
 		o.Logf = log.New(os.Stderr, "relay: ", log.Lmicroseconds).Printf
+		o.LogCalls = true
 	}
 	addr := strings.TrimPrefix(fx.URL, "https://")
 	if o.Pins == nil {

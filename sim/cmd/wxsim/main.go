@@ -3,8 +3,9 @@
 //
 // Usage:
 //
-//	go run ./sim/cmd/wxsim [--addr 127.0.0.1:8080] [--web web] [--token T]
+//	go run ./sim/cmd/wxsim [--addr 127.0.0.1:8080] [--web web] [--token T] [--log calls|errors|quiet]
 //	    [--allow-origin ORIGIN]... [--ca FILE]... [--map HOST=IP[:PORT]]...
+//	    [--relay-max-transfers 512] [--relay-max-sockets 1024] [--relay-queue-wait 30s]
 //
 // The default address is 127.0.0.1:8080, or $WXSIM_ADDR when set; --addr
 // overrides both, and port 0 picks a free port. The first line on stdout is
@@ -12,13 +13,20 @@
 //	wxsim: serving http://ADDR/ relay-token TOKEN
 //
 // with the address actually bound and the relay token (random hex unless
-// --token is given), so scripts can read it. Requests are logged to stderr.
+// --token is given), so scripts can read it. --log sets what goes to stderr:
+// "errors" (the default) one line per relay refusal or failed relay call, "calls"
+// also one per request served and per relay call, "quiet" neither. Warnings and
+// the shutdown are always logged.
 //
 // The relay (package wxsim/sim/relay, spec §9) is served at /relay/: pages of the
 // server itself and of each --allow-origin may use it with the token; --ca adds a
 // trusted root certificate (PEM) for upstream TLS; --map pins a host name to an
 // address, exempt from the relay's address checks (how to reach a backend on this
-// machine or the LAN under its real name).
+// machine or the LAN under its real name). --relay-max-transfers and
+// --relay-max-sockets cap the relay's concurrent upstream transfers and sockets over
+// all pages (each page's session has WeChat's own caps besides: 10 transfers per api,
+// 5 sockets); a call over a cap waits in line for up to --relay-queue-wait, then is
+// refused.
 // SIGINT or SIGTERM shuts the server down gracefully.
 //
 // The check subcommand tells whether WeChat would accept a server (package
@@ -76,8 +84,10 @@ func main() {
 // config is the parsed command line.
 type config struct {
 	addr, webDir, token string
+	log                 string // calls, errors or quiet
 	allowOrigins, cas   check.Strings
 	pins                map[string]string
+	relay               relay.Options // the limits: MaxTransfers, MaxSockets, QueueWait
 }
 
 // parseFlags reads args; $WXSIM_ADDR replaces the default address.
@@ -92,10 +102,14 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", addr, "listen address (default from $WXSIM_ADDR)")
 	fs.StringVar(&c.webDir, "web", "web", "directory served at /")
 	fs.StringVar(&c.token, "token", "", "relay token (default: random)")
+	fs.StringVar(&c.log, "log", "errors", "what to log: calls (every request and relay call), errors (relay refusals and failures), quiet")
 	fs.Var(&c.allowOrigins, "allow-origin", "a further page origin allowed to use the relay (repeatable)")
 	fs.Var(&c.cas, "ca", "a PEM file of trusted root certificates for the relay (repeatable)")
 	var maps check.Strings
 	fs.Var(&maps, "map", "HOST=IP[:PORT]: pin a host name for the relay (repeatable)")
+	fs.IntVar(&c.relay.MaxTransfers, "relay-max-transfers", relay.DefaultMaxTransfers, "concurrent upstream transfers of the relay, over all pages")
+	fs.IntVar(&c.relay.MaxSockets, "relay-max-sockets", relay.DefaultMaxSockets, "concurrent relayed sockets, over all pages")
+	fs.DurationVar(&c.relay.QueueWait, "relay-queue-wait", relay.DefaultQueueWait, "how long a relay call over a cap waits for a slot before it is refused")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -108,6 +122,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 			return c, fmt.Errorf("--allow-origin %q: want scheme://host[:port]", o)
 		}
 	}
+	switch {
+	case c.relay.MaxTransfers < 1:
+		return c, fmt.Errorf("--relay-max-transfers %d: want at least 1", c.relay.MaxTransfers)
+	case c.relay.MaxSockets < 1:
+		return c, fmt.Errorf("--relay-max-sockets %d: want at least 1", c.relay.MaxSockets)
+	case c.relay.QueueWait <= 0:
+		return c, fmt.Errorf("--relay-queue-wait %v: want a positive duration", c.relay.QueueWait)
+	}
+	if c.log != "calls" && c.log != "errors" && c.log != "quiet" {
+		return c, fmt.Errorf("--log %q: want calls, errors or quiet", c.log)
+	}
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
@@ -117,6 +142,17 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// relayOptions are the relay's options for the command line: its limits, token,
+// origins, roots and pins, and the log level (--log quiet: no relay log at all).
+func (c config) relayOptions(self []string, roots *x509.CertPool, logf func(string, ...any)) relay.Options {
+	o := c.relay
+	o.Token, o.Self, o.AllowOrigins, o.Roots, o.Pins = c.token, self, c.allowOrigins, roots, c.pins
+	if c.log != "quiet" {
+		o.Logf, o.LogCalls = logf, c.log == "calls"
+	}
+	return o
 }
 
 // randomToken returns 128 random bits as hex.
@@ -148,9 +184,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if _, ok := c.pins[server.DemoHost]; !ok {
 		c.pins[server.DemoHost] = ln.Addr().String() // the demo page's relay example
 	}
-	rl := relay.New(relay.Options{Token: c.token, Self: relay.SelfOrigins(ln.Addr()),
-		AllowOrigins: c.allowOrigins, Roots: roots, Pins: c.pins, Logf: logger.Printf})
-	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: logger.Printf})
+	var requestLog func(string, ...any)
+	if c.log == "calls" {
+		requestLog = logger.Printf
+	}
+	rl := relay.New(c.relayOptions(relay.SelfOrigins(ln.Addr()), roots, logger.Printf))
+	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: requestLog})
 	if err != nil {
 		ln.Close()
 		return err

@@ -1,8 +1,14 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"io"
+	"net/http"
+	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -23,12 +29,113 @@ func TestParseFlags(t *testing.T) {
 	c, err = parseFlags(nil, io.Discard)
 	require.NoError(t, err)
 	assert.Len(t, c.token, 32, "a random 128-bit token")
+	assert.Equal(t, "errors", c.log, "a long-running relay logs only refusals and failures")
+	assert.Equal(t, [3]any{512, 1024, 30 * time.Second}, [3]any{c.relay.MaxTransfers, c.relay.MaxSockets, c.relay.QueueWait})
+	c, err = parseFlags([]string{"--relay-max-transfers", "2000", "--relay-max-sockets", "4096", "--relay-queue-wait", "1m"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, [3]any{2000, 4096, time.Minute}, [3]any{c.relay.MaxTransfers, c.relay.MaxSockets, c.relay.QueueWait})
+	c, err = parseFlags([]string{"--log", "calls"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "calls", c.log)
 
 	for _, bad := range [][]string{
 		{"--map", "noequals"}, {"--map", "=127.0.0.1"}, {"--map", "h=not-an-ip"},
 		{"--allow-origin", "ide.example.test"}, {"--allow-origin", "http://x.test/path"}, {"extra"},
+		{"--log", "verbose"}, {"--log", ""},
+		{"--relay-max-transfers", "0"}, {"--relay-max-sockets", "-1"}, {"--relay-queue-wait", "0s"}, {"--relay-queue-wait", "30"},
 	} {
 		_, err := parseFlags(bad, io.Discard)
 		assert.Error(t, err, "%q", bad)
+	}
+}
+
+// The relay gets the limits and the log level of the command line.
+func TestRelayOptions(t *testing.T) {
+	t.Setenv("WXSIM_ADDR", "")
+	c, err := parseFlags([]string{"--token", "T", "--relay-max-transfers", "7", "--relay-max-sockets", "9",
+		"--relay-queue-wait", "2s", "--map", "a.test=127.0.0.1"}, io.Discard)
+	require.NoError(t, err)
+	logf := func(string, ...any) {}
+	o := c.relayOptions([]string{"http://127.0.0.1:1"}, nil, logf)
+	assert.Equal(t, [3]any{7, 9, 2 * time.Second}, [3]any{o.MaxTransfers, o.MaxSockets, o.QueueWait})
+	assert.Equal(t, "T", o.Token)
+	assert.Equal(t, []string{"http://127.0.0.1:1"}, o.Self)
+	assert.Equal(t, "127.0.0.1", o.Pins["a.test"])
+	for level, want := range map[string][2]bool{"calls": {true, true}, "errors": {true, false}, "quiet": {false, false}} {
+		c.log = level
+		o := c.relayOptions(nil, nil, logf)
+		assert.Equal(t, want, [2]bool{o.Logf != nil, o.LogCalls}, level)
+	}
+}
+
+// lockedBuffer is a log writer the server's goroutines share with the test.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// firstLine hands the first write to stdout (the serving line) to the test.
+type firstLine chan string
+
+func (f firstLine) Write(p []byte) (int, error) {
+	select {
+	case f <- string(p):
+	default:
+	}
+	return len(p), nil
+}
+
+// --log: "calls" logs each request and relay call, "errors" (the default) only the
+// relay's refusals, "quiet" neither; the shutdown is always logged.
+func TestRunLogLevels(t *testing.T) {
+	for _, c := range []struct {
+		level            string
+		request, refusal bool
+	}{{"calls", true, true}, {"", false, true}, {"errors", false, true}, {"quiet", false, false}} {
+		t.Run("level "+c.level, func(t *testing.T) {
+			args := []string{"--addr", "127.0.0.1:0", "--web", t.TempDir(), "--token", "T"}
+			if c.level != "" {
+				args = append(args, "--log", c.level)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			stdout, stderr := make(firstLine, 1), &lockedBuffer{}
+			ran := make(chan error, 1)
+			go func() { ran <- run(ctx, args, stdout, stderr) }()
+			var line string
+			select {
+			case line = <-stdout:
+			case err := <-ran:
+				require.FailNow(t, "run ended", "%v", err)
+			}
+			base := strings.Fields(line)[2] // wxsim: serving http://ADDR/ relay-token T
+			resp, err := http.Get(base + "demo/status/418")
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, 418, resp.StatusCode)
+			resp, err = http.Post(base+"relay/http", "text/plain", nil) // no Origin: refused
+			require.NoError(t, err)
+			resp.Body.Close()
+			require.Equal(t, http.StatusForbidden, resp.StatusCode)
+			cancel()
+			require.NoError(t, <-ran)
+			log := stderr.String()
+			assert.Equal(t, c.request, strings.Contains(log, "GET /demo/status/418 418"), "%s", log)
+			assert.Equal(t, c.request, strings.Contains(log, "POST /relay/http 403"), "%s", log)
+			assert.Equal(t, c.refusal, strings.Contains(log, "relay: refused POST /relay/http"), "%s", log)
+			assert.Contains(t, log, "shutting down")
+		})
 	}
 }
