@@ -852,9 +852,9 @@ return {
   sockBind: function (id) { latestSock = id; },
   sockOpen: function (id, url, headers, timeoutMs) {
     const s = socks.get(id), protocols = s.protocols;
-    if (!relay) { // a throw (bad protocols) refuses the task: Go fails connectSocket
-      setTimer(sockTimer(id), timeoutMs);
+    if (!relay) { // a throw (bad protocols) refuses the task, before its timer is armed: Go fails connectSocket
       sockConnect(s, url, protocols, null);
+      setTimer(sockTimer(id), timeoutMs);
       s.opening = true;
       return;
     }

@@ -388,3 +388,25 @@ func TestSocketHalfOpenClose(t *testing.T) {
 		})
 	}
 }
+
+// spec §6.1: protocols the WebSocket constructor refuses fail connectSocket at once and
+// leave nothing armed (the fuzz test found a handshake timer left for 60 s this way).
+func TestBadProtocolsLeaveNoTimer(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			p := newPage(t, withTransport(sockCfg, tr.extra))
+			var out struct {
+				ErrMsg string             `json:"errMsg"`
+				Stats  map[string]float64 `json:"stats"`
+			}
+			p.Eval(`(async () => {
+				const r = await T.cb((o) => wx.connectSocket(o), {url: '`+wss+`/ws/echo', protocols: ['a', 'a']});
+				return {errMsg: r.res.errMsg, stats: wxsim.stats()};
+			})()`, &out)
+			assert.Contains(t, out.ErrMsg, "connectSocket:fail")
+			for _, k := range []string{"timers", "sockets", "jsSockets", "jsTasks"} {
+				assert.Zero(t, out.Stats[k], k)
+			}
+		})
+	}
+}

@@ -83,13 +83,18 @@ window.wxfuzz = async function (seed, n) {
   };
   const idleKeys = ['running', 'queued', 'tasks', 'jsTasks', 'timers', 'sockets', 'jsSockets'];
   const base = wxsim.stats();
+  // idle is what each count returns to; after a leak that outlives its wait, the leaked
+  // count is taken as the new idle, so only the call that left it is named
+  const idle = {};
+  for (const k of idleKeys) idle[k] = 0;
+  idle.liveCallbacks = base.liveCallbacks;
   const report = {seed, calls: 0, throws: [], hangs: [], duplicates: [], leaks: [], order: [], wrongThrows: []};
   const tick = () => new Promise((r) => setTimeout(r, 5));
   const waitIdle = async (ms) => {
     const end = performance.now() + ms;
     for (;;) {
       const s = wxsim.stats();
-      const busy = idleKeys.filter((k) => s[k] !== 0).concat(s.liveCallbacks !== base.liveCallbacks ? ['liveCallbacks'] : []);
+      const busy = idleKeys.concat(['liveCallbacks']).filter((k) => s[k] !== idle[k]);
       if (busy.length === 0) return null;
       if (performance.now() > end) return busy.map((k) => k + '=' + s[k]).join(' ');
       await tick();
@@ -207,12 +212,14 @@ window.wxfuzz = async function (seed, n) {
     const busy = await waitIdle(sync === 'listener' ? 0 : 6000);
     if (busy) {
       report.leaks.push(what + ' left ' + busy);
-      await waitIdle(10000);
+      if (await waitIdle(10000)) { const s = wxsim.stats(); for (const k of Object.keys(idle)) idle[k] = s[k]; }
     }
     if (i % 200 === 199) await seedFiles();
   }
   // global listeners the fuzz registered must not hold anything
   for (const k of listenerAPIs) if (k.startsWith('off')) { try { wx[k](); } catch (e) { /* offX() removes all */ } }
+  for (const k of idleKeys) idle[k] = 0;
+  idle.liveCallbacks = base.liveCallbacks;
   report.final = await waitIdle(5000);
   report.stats = wxsim.stats();
   return report;
