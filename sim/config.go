@@ -3,6 +3,7 @@ package sim
 import (
 	"math"
 	"strconv"
+	"time"
 )
 
 // Defaults of spec §2.
@@ -250,7 +251,8 @@ func (c *Config) Export() map[string]any {
 	}
 	timeouts := map[string]any{}
 	for _, k := range timeoutKeys {
-		timeouts[k] = float64(c.Timeout(k, 0, false) / 1e6)
+		// in ms with the fraction kept: 0.25 ms must not export as 0, which is refused
+		timeouts[k] = float64(c.Timeout(k, 0, false)) / float64(time.Millisecond)
 	}
 	var relay any
 	if c.Relay != "" {

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,4 +87,21 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	// exactly 20 entries is fine (spec §3.2 edge)
 	_, err := sim.ParseConfig(map[string]any{"domains": map[string]any{"request": twentyOne[:20]}}, urlx.Parse)
 	assert.NoError(t, err)
+}
+
+// Export gives time-outs in ms with their fraction: 0.25 ms exported as 0 would make
+// wxsim.config() a configuration that wxsim.start refuses (found by FuzzParseConfig).
+func TestConfigExportReparses(t *testing.T) {
+	raw := map[string]any{"networkTimeout": map[string]any{"request": 0.25, "uploadFile": 1.5, "connectSocket": 1e-300}}
+	c, err := sim.ParseConfig(raw, urlx.Parse)
+	require.NoError(t, err)
+	exp := c.Export()
+	assert.Equal(t, map[string]any{"request": 0.25, "uploadFile": 1.5, "connectSocket": 1e-6, "downloadFile": 60000.0},
+		exp["networkTimeout"], "1e-300 ms is the shortest time-out, 1 ns")
+	again, err := sim.ParseConfig(exp, urlx.Parse)
+	require.NoError(t, err)
+	for _, api := range []string{sim.APIRequest, sim.APIUploadFile, sim.APIConnectSocket, sim.APIDownloadFile} {
+		assert.Equal(t, c.Timeout(api, 0, false), again.Timeout(api, 0, false), api)
+	}
+	assert.Equal(t, 15839*time.Nanosecond, c.Timeout(sim.APIRequest, 0.015839, true), "rounded to the ns, not truncated")
 }
