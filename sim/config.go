@@ -1,7 +1,9 @@
 package sim
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -87,7 +89,9 @@ func DefaultConfig() Config {
 // string, float64, bool, nil — what JSON or a JS object converts to). nil means defaults.
 func ParseConfig(raw map[string]any, parse URLParser) (Config, error) {
 	c := DefaultConfig()
-	for k := range raw {
+	// keys in order, here and below: with two bad fields the error names the same one
+	// every time, not whichever map iteration met first
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		if !configFields[k] {
 			return c, &ConfigError{k, "is not a known field"}
 		}
@@ -148,7 +152,8 @@ func (c *Config) parseTimeouts(v any) error {
 	if !ok {
 		return &ConfigError{"networkTimeout", "should be an object, got " + typeName(v)}
 	}
-	for k, x := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		x := m[k]
 		if !contains(timeoutKeys, k) {
 			return &ConfigError{"networkTimeout." + k, "is not a known field (request, connectSocket, uploadFile, downloadFile)"}
 		}
@@ -169,7 +174,7 @@ func (c *Config) parseDomains(v any, parse URLParser) error {
 	if !ok {
 		return &ConfigError{"domains", "should be an object, got " + typeName(v)}
 	}
-	for k := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !containsList(k) {
 			return &ConfigError{"domains." + k, "is not a known list (request, socket, uploadFile, downloadFile)"}
 		}

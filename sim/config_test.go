@@ -105,3 +105,26 @@ func TestConfigExportReparses(t *testing.T) {
 	}
 	assert.Equal(t, 15839*time.Nanosecond, c.Timeout(sim.APIRequest, 0.015839, true), "rounded to the ns, not truncated")
 }
+
+// With several bad fields the error names the same one every time (the first in key
+// order), not whichever a map iteration meets first (found by FuzzParseConfig).
+func TestConfigErrorIsDeterministic(t *testing.T) {
+	for _, c := range []struct {
+		cfg  map[string]any
+		want string
+	}{
+		{map[string]any{"0": nil, "": nil}, "wxsim config. is not a known field"},
+		{map[string]any{"zz": 1.0, "appId": 5.0, "aa": 1.0}, "wxsim config.aa is not a known field"},
+		{map[string]any{"networkTimeout": map[string]any{"request": -1.0, "connectSocket": "x", "b": 1.0}},
+			"wxsim config.networkTimeout.b is not a known field (request, connectSocket, uploadFile, downloadFile)"},
+		{map[string]any{"networkTimeout": map[string]any{"request": -1.0, "connectSocket": "x"}},
+			`wxsim config.networkTimeout.connectSocket should be a positive number of ms, got "x"`},
+		{map[string]any{"domains": map[string]any{"sockets": nil, "requests": nil}},
+			"wxsim config.domains.requests is not a known list (request, socket, uploadFile, downloadFile)"},
+	} {
+		for range 20 {
+			_, err := sim.ParseConfig(c.cfg, urlx.Parse)
+			require.EqualError(t, err, c.want, "%v", c.cfg)
+		}
+	}
+}
