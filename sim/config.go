@@ -1,8 +1,11 @@
 package sim
 
 import (
+	"maps"
 	"math"
+	"slices"
 	"strconv"
+	"time"
 )
 
 // Defaults of spec §2.
@@ -86,7 +89,9 @@ func DefaultConfig() Config {
 // string, float64, bool, nil — what JSON or a JS object converts to). nil means defaults.
 func ParseConfig(raw map[string]any, parse URLParser) (Config, error) {
 	c := DefaultConfig()
-	for k := range raw {
+	// keys in order, here and below: with two bad fields the error names the same one
+	// every time, not whichever map iteration met first
+	for _, k := range slices.Sorted(maps.Keys(raw)) {
 		if !configFields[k] {
 			return c, &ConfigError{k, "is not a known field"}
 		}
@@ -147,7 +152,8 @@ func (c *Config) parseTimeouts(v any) error {
 	if !ok {
 		return &ConfigError{"networkTimeout", "should be an object, got " + typeName(v)}
 	}
-	for k, x := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		x := m[k]
 		if !contains(timeoutKeys, k) {
 			return &ConfigError{"networkTimeout." + k, "is not a known field (request, connectSocket, uploadFile, downloadFile)"}
 		}
@@ -168,7 +174,7 @@ func (c *Config) parseDomains(v any, parse URLParser) error {
 	if !ok {
 		return &ConfigError{"domains", "should be an object, got " + typeName(v)}
 	}
-	for k := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !containsList(k) {
 			return &ConfigError{"domains." + k, "is not a known list (request, socket, uploadFile, downloadFile)"}
 		}
@@ -250,7 +256,8 @@ func (c *Config) Export() map[string]any {
 	}
 	timeouts := map[string]any{}
 	for _, k := range timeoutKeys {
-		timeouts[k] = float64(c.Timeout(k, 0, false) / 1e6)
+		// in ms with the fraction kept: 0.25 ms must not export as 0, which is refused
+		timeouts[k] = float64(c.Timeout(k, 0, false)) / float64(time.Millisecond)
 	}
 	var relay any
 	if c.Relay != "" {

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -86,4 +87,44 @@ func TestConfigErrorsNameTheField(t *testing.T) {
 	// exactly 20 entries is fine (spec §3.2 edge)
 	_, err := sim.ParseConfig(map[string]any{"domains": map[string]any{"request": twentyOne[:20]}}, urlx.Parse)
 	assert.NoError(t, err)
+}
+
+// Export gives time-outs in ms with their fraction: 0.25 ms exported as 0 would make
+// wxsim.config() a configuration that wxsim.start refuses (found by FuzzParseConfig).
+func TestConfigExportReparses(t *testing.T) {
+	raw := map[string]any{"networkTimeout": map[string]any{"request": 0.25, "uploadFile": 1.5, "connectSocket": 1e-300}}
+	c, err := sim.ParseConfig(raw, urlx.Parse)
+	require.NoError(t, err)
+	exp := c.Export()
+	assert.Equal(t, map[string]any{"request": 0.25, "uploadFile": 1.5, "connectSocket": 1e-6, "downloadFile": 60000.0},
+		exp["networkTimeout"], "1e-300 ms is the shortest time-out, 1 ns")
+	again, err := sim.ParseConfig(exp, urlx.Parse)
+	require.NoError(t, err)
+	for _, api := range []string{sim.APIRequest, sim.APIUploadFile, sim.APIConnectSocket, sim.APIDownloadFile} {
+		assert.Equal(t, c.Timeout(api, 0, false), again.Timeout(api, 0, false), api)
+	}
+	assert.Equal(t, 15839*time.Nanosecond, c.Timeout(sim.APIRequest, 0.015839, true), "rounded to the ns, not truncated")
+}
+
+// With several bad fields the error names the same one every time (the first in key
+// order), not whichever a map iteration meets first (found by FuzzParseConfig).
+func TestConfigErrorIsDeterministic(t *testing.T) {
+	for _, c := range []struct {
+		cfg  map[string]any
+		want string
+	}{
+		{map[string]any{"0": nil, "": nil}, "wxsim config. is not a known field"},
+		{map[string]any{"zz": 1.0, "appId": 5.0, "aa": 1.0}, "wxsim config.aa is not a known field"},
+		{map[string]any{"networkTimeout": map[string]any{"request": -1.0, "connectSocket": "x", "b": 1.0}},
+			"wxsim config.networkTimeout.b is not a known field (request, connectSocket, uploadFile, downloadFile)"},
+		{map[string]any{"networkTimeout": map[string]any{"request": -1.0, "connectSocket": "x"}},
+			`wxsim config.networkTimeout.connectSocket should be a positive number of ms, got "x"`},
+		{map[string]any{"domains": map[string]any{"sockets": nil, "requests": nil}},
+			"wxsim config.domains.requests is not a known list (request, socket, uploadFile, downloadFile)"},
+	} {
+		for range 20 {
+			_, err := sim.ParseConfig(c.cfg, urlx.Parse)
+			require.EqualError(t, err, c.want, "%v", c.cfg)
+		}
+	}
 }

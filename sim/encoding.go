@@ -194,7 +194,10 @@ func PlanDecode(responseType, dataType, contentType string) DecodePlan {
 	return DecodePlan{Charset: cs, ParseJSON: dataType == "json"}
 }
 
-// Charset returns the lower-cased charset parameter of a content-type, or "".
+// Charset returns the charset parameter of a content-type, ASCII-lower-cased, or "".
+// Only ASCII letters are lower-cased, as labels are matched (WHATWG Encoding): Unicode
+// lower-casing would turn a label no browser knows ("\u212Aoi8-r", with a Kelvin sign)
+// into one it does ("koi8-r"), and rewrite bytes that are not UTF-8.
 func Charset(contentType string) string {
 	for _, p := range strings.Split(contentType, ";")[1:] {
 		k, v, ok := strings.Cut(p, "=")
@@ -203,7 +206,16 @@ func Charset(contentType string) string {
 		}
 		v = strings.TrimSpace(v)
 		v = strings.Trim(v, "\"'")
-		return strings.ToLower(strings.TrimSpace(v))
+		return asciiLower(strings.TrimSpace(v))
 	}
 	return ""
+}
+
+// asciiLower lower-cases the ASCII letters of s and leaves every other byte alone.
+func asciiLower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		b[i] = lowerASCII(c)
+	}
+	return string(b)
 }

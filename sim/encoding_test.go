@@ -117,6 +117,9 @@ func TestPlanDecodeGolden(t *testing.T) {
 		{"text", "text", "text/plain;Charset=\"GB18030\"", DecodePlan{Charset: "gb18030"}},
 		{"text", "text", "text/plain; charset=x-mystery", DecodePlan{Charset: "x-mystery"}}, // JS falls back to utf-8
 		{"arraybuffer", "json", "application/json; charset=gbk", DecodePlan{Raw: true}},
+		// ASCII case only (found by FuzzPlanDecode): a Kelvin sign is not a K
+		{"text", "text", "text/plain; CHARSET=\u212AOI8-R", DecodePlan{Charset: "\u212Aoi8-r"}},
+		{"text", "text", ";ChArset=\x80", DecodePlan{Charset: "\x80"}},
 	}
 	for _, c := range cases {
 		assert.Equal(t, c.want, PlanDecode(c.rt, c.dt, c.ct), "%+v", c)

@@ -289,10 +289,11 @@ var encodingNames = map[string]Encoding{
 	"utf-16le": EncUTF16LE,
 }
 
-// ParseEncoding resolves an encoding name, case-insensitively as node does ("UTF8" is
-// utf8). "" is EncNone. Unknown names → false: fail with ErrBadEncoding.
+// ParseEncoding resolves an encoding name, ASCII-case-insensitively as node does ("UTF8"
+// is utf8, "latİn1" is unknown). "" is EncNone. Unknown names → false: fail with
+// ErrBadEncoding.
 func ParseEncoding(s string) (Encoding, bool) {
-	e, ok := encodingNames[strings.ToLower(s)]
+	e, ok := encodingNames[asciiLower(s)]
 	return e, ok
 }
 

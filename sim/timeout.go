@@ -14,12 +14,14 @@ func validTimeoutMS(ms float64) bool {
 	return ms > 0 && !math.IsInf(ms, 0) && !math.IsNaN(ms)
 }
 
-// msDuration converts milliseconds to a Duration capped at MaxTimeout.
+// msDuration converts milliseconds to a Duration capped at MaxTimeout, rounded to the
+// nearest nanosecond (so a Duration exported in ms, as Config.Export does, converts back
+// to itself).
 func msDuration(ms float64) time.Duration {
 	if ms >= float64(MaxTimeout/time.Millisecond) {
 		return MaxTimeout
 	}
-	d := time.Duration(ms * float64(time.Millisecond))
+	d := time.Duration(math.Round(ms * float64(time.Millisecond)))
 	if d <= 0 {
 		d = 1 // a sub-nanosecond positive value still means "as soon as possible"
 	}

@@ -43,8 +43,10 @@ func checkURL(s *session, api, raw string) (*url.URL, error) {
 	if err := s.cfg.Policy.Check(api, parts); err != nil {
 		return nil, &policyError{err, raw}
 	}
+	// Go finds no authority unless "//" follows the scheme, where the WHATWG parser skips
+	// any run of '/' and '\\': "https:h/x" would go out as "GET h/x", "https:/h/x" as /h/x
 	u, err := url.Parse(raw)
-	if err != nil || !strings.EqualFold(u.Scheme, parts.Scheme) || u.User != nil {
+	if err != nil || !strings.EqualFold(u.Scheme, parts.Scheme) || u.User != nil || u.Host == "" {
 		return nil, &refusal{"the URL reads differently to the policy and to the HTTP client; write it plainly: " + raw}
 	}
 	// the host and port the policy passed, in the browser's normal form (127.1 is

@@ -559,6 +559,11 @@ func TestCheckURLOneReading(t *testing.T) {
 		{"https://a.test@b.test/", ""},
 		{"https://:@b.test/", ""}, // empty credentials: Go still sees user info
 		{`https://a.test\@b.test/`, ""},
+		// no "//" after the scheme: Go reads no authority (found by FuzzCheckURL)
+		{"https:api.wxsim.test/x", ""},   // would request "GET api.wxsim.test/x"
+		{`https:\\api.wxsim.test\x`, ""}, // the same
+		{"https:/api.wxsim.test/y", ""},  // would request /api.wxsim.test/y
+		{"https:///api.wxsim.test/y", ""},
 	} {
 		u, err := checkURL(lax, sim.APIRequest, c.raw)
 		if c.host == "" {
