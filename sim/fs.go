@@ -387,8 +387,9 @@ type SavedFile struct {
 // FS is the metadata index of the three roots. The roots always exist as directories.
 type FS struct {
 	now      func() time.Time
-	nodes    map[string]Entry // by canonical path
-	used     map[Root]int64   // bytes of files per root
+	nodes    map[string]Entry               // by canonical path
+	kids     map[string]map[string]struct{} // canonical directory → the names directly in it
+	used     map[Root]int64                 // bytes of files per root
 	tempSeq  int
 	storeSeq int
 }
@@ -398,7 +399,8 @@ func NewFS(now func() time.Time) *FS {
 	if now == nil {
 		now = time.Now
 	}
-	f := &FS{now: now, nodes: map[string]Entry{}, used: map[Root]int64{}}
+	f := &FS{now: now, nodes: map[string]Entry{}, kids: map[string]map[string]struct{}{},
+		used: map[Root]int64{}}
 	t := now()
 	for _, r := range []Root{RootUsr, RootTmp, RootStore} {
 		f.nodes[string(r)] = Entry{Path: string(r), IsDir: true, CreateTime: t, ModTime: t}
@@ -414,14 +416,24 @@ func (f *FS) get(p Path) (Entry, bool) {
 	return e, ok
 }
 
+// put and del are the only writers of nodes: they keep kids and used with it.
 func (f *FS) put(e Entry) {
-	if old, ok := f.nodes[e.Path]; ok {
-		f.del(old.Path)
+	if _, ok := f.nodes[e.Path]; ok {
+		f.del(e.Path)
 	}
 	f.nodes[e.Path] = e
+	p, _ := ParsePath(e.Path)
 	if !e.IsDir {
-		p, _ := ParsePath(e.Path)
 		f.used[p.Root] += e.Size
+	}
+	if !p.IsRoot() {
+		dir := p.Parent().Canon()
+		names := f.kids[dir]
+		if names == nil {
+			names = map[string]struct{}{}
+			f.kids[dir] = names
+		}
+		names[p.Name()] = struct{}{}
 	}
 }
 
@@ -431,9 +443,16 @@ func (f *FS) del(canon string) {
 		return
 	}
 	delete(f.nodes, canon)
+	p, _ := ParsePath(canon)
 	if !e.IsDir {
-		p, _ := ParsePath(canon)
 		f.used[p.Root] -= e.Size
+	}
+	if !p.IsRoot() {
+		dir := p.Parent().Canon()
+		delete(f.kids[dir], p.Name())
+		if len(f.kids[dir]) == 0 {
+			delete(f.kids, dir)
+		}
 	}
 }
 
@@ -468,27 +487,28 @@ func (f *FS) lookup(p Path) (Entry, string) {
 	return Entry{}, FSNoEnt
 }
 
-// below returns the canonical paths strictly below directory p, sorted.
+// below returns the canonical paths strictly below directory p, sorted. It walks kids, so
+// it costs what lies below p, not the whole index.
 func (f *FS) below(p Path) []string {
-	prefix := p.Canon() + "/"
 	var out []string
-	for k := range f.nodes {
-		if strings.HasPrefix(k, prefix) {
+	var walk func(dir string)
+	walk = func(dir string) {
+		for name := range f.kids[dir] {
+			k := dir + "/" + name
 			out = append(out, k)
+			walk(k)
 		}
 	}
+	walk(p.Canon())
 	slices.Sort(out)
 	return out
 }
 
 // children returns the names directly in directory p, sorted.
 func (f *FS) children(p Path) []string {
-	prefix := p.Canon() + "/"
 	var out []string
-	for k := range f.nodes {
-		if rest, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(rest, "/") {
-			out = append(out, rest)
-		}
+	for name := range f.kids[p.Canon()] {
+		out = append(out, name)
 	}
 	slices.Sort(out)
 	return out

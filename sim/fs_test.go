@@ -1,6 +1,9 @@
 package sim
 
 import (
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -898,4 +901,48 @@ func TestParseEncoding(t *testing.T) {
 	assert.Equal(t, `readFile:fail unknown encoding: "gbk"`, Fail{APIReadFile, r}.ErrMsg())
 	assert.Equal(t, 1300022, r.Errno)
 	assert.Equal(t, "", Encoding(99).String())
+}
+
+// Random operations: the directory index (kids) agrees with a scan of every path.
+func TestDirectoryIndex(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		rnd := rand.New(rand.NewPCG(seed, 0))
+		f := NewFS(tick())
+		names := []string{"a", "b", "c", "a/x", "a/y", "b/z", "a/x/k", "c/q"}
+		pick := func() string { return "http://usr/" + names[rnd.IntN(len(names))] }
+		for i := 0; i < 300; i++ {
+			switch rnd.IntN(8) {
+			case 0:
+				_ = f.Mkdir(pick(), rnd.IntN(2) == 0)
+			case 1, 2:
+				_, _ = f.Write(APIWriteFile, pick(), int64(rnd.IntN(100)), rnd.IntN(3) == 0)
+			case 3:
+				_, _ = f.Rename(pick(), pick())
+			case 4:
+				_, _ = f.Rmdir(pick(), rnd.IntN(2) == 0)
+			case 5:
+				_, _ = f.Unlink(pick())
+			case 6:
+				_, _ = f.CopyFile(pick(), pick())
+			case 7:
+				if p, err := f.AddTemp(int64(rnd.IntN(50)), "t.bin"); err == nil && rnd.IntN(2) == 0 {
+					_, _ = f.SaveFile(p)
+				}
+			}
+			for dir, e := range f.nodes {
+				if !e.IsDir {
+					continue
+				}
+				var scan []string
+				for k := range f.nodes {
+					if rest, ok := strings.CutPrefix(k, dir+"/"); ok && !strings.Contains(rest, "/") {
+						scan = append(scan, rest)
+					}
+				}
+				slices.Sort(scan)
+				p, _ := ParsePath(dir)
+				require.Equal(t, scan, f.children(p), "seed %d step %d: %s", seed, i, dir)
+			}
+		}
+	}
 }
