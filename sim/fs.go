@@ -384,12 +384,20 @@ type SavedFile struct {
 	CreateTime int64
 }
 
+// Change is one persistent path (under http://usr or http://store) changed since the
+// last TakeChanges: Entry as it is now, or Removed (only Entry.Path set) when it is gone.
+type Change struct {
+	Entry
+	Removed bool
+}
+
 // FS is the metadata index of the three roots. The roots always exist as directories.
 type FS struct {
 	now      func() time.Time
 	nodes    map[string]Entry               // by canonical path
 	kids     map[string]map[string]struct{} // canonical directory → the names directly in it
 	used     map[Root]int64                 // bytes of files per root
+	changed  map[string]struct{}            // paths to store or delete (TakeChanges)
 	tempSeq  int
 	storeSeq int
 }
@@ -400,7 +408,7 @@ func NewFS(now func() time.Time) *FS {
 		now = time.Now
 	}
 	f := &FS{now: now, nodes: map[string]Entry{}, kids: map[string]map[string]struct{}{},
-		used: map[Root]int64{}}
+		used: map[Root]int64{}, changed: map[string]struct{}{}}
 	t := now()
 	for _, r := range []Root{RootUsr, RootTmp, RootStore} {
 		f.nodes[string(r)] = Entry{Path: string(r), IsDir: true, CreateTime: t, ModTime: t}
@@ -416,7 +424,7 @@ func (f *FS) get(p Path) (Entry, bool) {
 	return e, ok
 }
 
-// put and del are the only writers of nodes: they keep kids and used with it.
+// put and del are the only writers of nodes: they keep kids, used and changed with it.
 func (f *FS) put(e Entry) {
 	if _, ok := f.nodes[e.Path]; ok {
 		f.del(e.Path)
@@ -434,6 +442,7 @@ func (f *FS) put(e Entry) {
 			f.kids[dir] = names
 		}
 		names[p.Name()] = struct{}{}
+		f.touch(p)
 	}
 }
 
@@ -453,7 +462,43 @@ func (f *FS) del(canon string) {
 		if len(f.kids[dir]) == 0 {
 			delete(f.kids, dir)
 		}
+		f.touch(p)
 	}
+}
+
+// touch notes a change of p for TakeChanges when p persists (spec §7.4: usr and store).
+func (f *FS) touch(p Path) {
+	if p.Root != RootTmp && !p.IsRoot() {
+		f.changed[p.Canon()] = struct{}{}
+	}
+}
+
+// persists reports whether the live path canon is stored (usr and store, not the roots).
+func persists(canon string) bool {
+	return strings.HasPrefix(canon, string(RootUsr)+"/") || strings.HasPrefix(canon, string(RootStore)+"/")
+}
+
+// TakeChanges returns what changed under http://usr and http://store since the last
+// call (or Load), sorted by path, and forgets it: each path changed once or many times
+// appears once, as its entry now or as Removed. The JS side stores exactly these in
+// IndexedDB, so a change costs O(paths it touched), whatever the number of files. It
+// also lists, as Removed, the paths Load dropped, so their records go too.
+func (f *FS) TakeChanges() []Change {
+	keys := make([]string, 0, len(f.changed))
+	for k := range f.changed {
+		keys = append(keys, k)
+	}
+	clear(f.changed)
+	slices.Sort(keys)
+	out := make([]Change, len(keys))
+	for i, k := range keys {
+		if e, ok := f.nodes[k]; ok && persists(k) {
+			out[i] = Change{Entry: e}
+		} else {
+			out[i] = Change{Entry: Entry{Path: k}, Removed: true}
+		}
+	}
+	return out
 }
 
 // ancestors checks the directories above p from the root down, as a path lookup does:
@@ -1012,7 +1057,8 @@ func (f *FS) FileInfo(p string) (string, int64, error) {
 }
 
 // Snapshot returns the persistent entries (spec §7.4: usr and store; temp files do not
-// survive), roots excluded, sorted by path.
+// survive), roots excluded, sorted by path: the whole stored state (TakeChanges is what
+// the runtime stores).
 func (f *FS) Snapshot() []Entry {
 	out := []Entry{}
 	for _, r := range []Root{RootUsr, RootStore} {
@@ -1030,12 +1076,15 @@ func (f *FS) Snapshot() []Entry {
 // entries, negative sizes, duplicates and entries below a file. Roots in the input are
 // ignored. Quotas are not re-checked. Paths are expected in Snapshot's canonical form (JS
 // keys blobs by them); an alias is canonicalised, so its blob would need re-keying.
+// Afterwards TakeChanges holds what differs from entries: the dropped paths (Removed) and
+// the parent directories Load created; earlier changes are forgotten.
 func (f *FS) Load(entries []Entry) []string {
 	for _, r := range []Root{RootUsr, RootStore} {
 		for _, k := range f.below(Path{r, ""}) {
 			f.del(k)
 		}
 	}
+	clear(f.changed)
 	type item struct {
 		p Path
 		e Entry
@@ -1072,6 +1121,10 @@ func (f *FS) Load(entries []Entry) []string {
 			e.Size = 0
 		}
 		f.put(e)
+		delete(f.changed, canon) // stored already
+	}
+	for _, p := range dropped {
+		f.changed[p] = struct{}{} // its record goes (or, if live after all, is rewritten)
 	}
 	// never report a path that is now live: JS would delete the kept file's blob
 	dropped = slices.DeleteFunc(dropped, func(p string) bool { _, live := f.nodes[p]; return live })
