@@ -46,7 +46,7 @@ func (c fsCall) commit(r *Runtime, err error, res map[string]any) {
 		res = map[string]any{}
 	}
 	res["errMsg"] = sim.OK(c.api)
-	r.g.Persist(c.id, r.snapshot(), res)
+	r.g.Persist(c.id, r.changes(), res)
 }
 
 func (c fsCall) done(r *Runtime, err error, res map[string]any) {
@@ -316,19 +316,25 @@ func anySlice(ss []string) []any {
 	return out
 }
 
-// snapshot is the persistable metadata (usr and store) as plain values for the glue.
-func (r *Runtime) snapshot() []any {
-	entries := r.fs.Snapshot()
-	out := make([]any, len(entries))
-	for i, e := range entries {
-		out[i] = map[string]any{"path": e.Path, "size": float64(e.Size), "isDir": e.IsDir,
-			"ctime": float64(e.CreateTime.UnixMilli()), "mtime": float64(e.ModTime.UnixMilli())}
+// changes are the usr and store paths changed since the last call, as plain values for
+// the glue's Persist: {path, size, isDir, ctime, mtime} to store, {path, gone: true} to
+// delete.
+func (r *Runtime) changes() []any {
+	cs := r.fs.TakeChanges()
+	out := make([]any, len(cs))
+	for i, c := range cs {
+		if c.Removed {
+			out[i] = map[string]any{"path": c.Path, "gone": true}
+			continue
+		}
+		out[i] = map[string]any{"path": c.Path, "size": float64(c.Size), "isDir": c.IsDir,
+			"ctime": float64(c.CreateTime.UnixMilli()), "mtime": float64(c.ModTime.UnixMilli())}
 	}
 	return out
 }
 
-// loaded rebuilds the index from the persisted snapshot (EvLoaded); bytes the index
-// does not keep are dropped.
+// loaded rebuilds the index from the persisted records (EvLoaded); bytes the index does
+// not keep are dropped, and what Load dropped or made is stored at once.
 func (r *Runtime) loaded(v js.Value) {
 	n := v.Length()
 	entries := make([]sim.Entry, 0, n)
@@ -343,5 +349,8 @@ func (r *Runtime) loaded(v js.Value) {
 	}
 	for _, p := range r.fs.Load(entries) {
 		r.g.DropFile(p)
+	}
+	if cs := r.changes(); len(cs) > 0 {
+		r.g.Persist(0, cs, nil)
 	}
 }
