@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -1093,4 +1094,39 @@ func TestRandomOps(t *testing.T) {
 func sortedByPath(es []Entry) []Entry {
 	slices.SortFunc(es, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	return es
+}
+
+// storeOf returns n 1 KiB files in http://usr/s as Load takes them.
+func storeOf(n int) []Entry {
+	es := []Entry{{Path: "http://usr/s", IsDir: true, CreateTime: t0, ModTime: t0}}
+	for i := 0; i < n; i++ {
+		es = append(es, Entry{Path: "http://usr/s/f" + strconv.Itoa(i) + ".bin", Size: 1024, CreateTime: t0, ModTime: t0})
+	}
+	return es
+}
+
+// Loading 1,000 stored files (wxsim.start() after a reload).
+func BenchmarkLoad1000(b *testing.B) {
+	es := storeOf(1000)
+	for b.Loop() {
+		f := NewFS(nil)
+		f.Load(es)
+		f.TakeChanges()
+	}
+}
+
+// One 1 KiB write and its TakeChanges among 10 or 1,000 stored files: the same cost.
+func BenchmarkWriteAmong(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			f := NewFS(nil)
+			f.Load(storeOf(n))
+			for b.Loop() {
+				if _, err := f.Write(APIWriteFile, "http://usr/s/new.bin", 1024, false); err != nil {
+					b.Fatal(err)
+				}
+				f.TakeChanges()
+			}
+		})
+	}
 }
