@@ -424,25 +424,36 @@ func (f *FS) get(p Path) (Entry, bool) {
 	return e, ok
 }
 
+// splitCanon splits the canonical path of an entry into its root, its directory and its
+// name; ok is false for a root itself. It allocates nothing.
+func splitCanon(canon string) (root Root, dir, name string, ok bool) {
+	for _, r := range []Root{RootUsr, RootTmp, RootStore} {
+		if len(canon) > len(r) && canon[len(r)] == '/' && canon[:len(r)] == string(r) {
+			i := strings.LastIndexByte(canon, '/')
+			return r, canon[:i], canon[i+1:], true
+		}
+	}
+	return Root(canon), "", "", false
+}
+
 // put and del are the only writers of nodes: they keep kids, used and changed with it.
 func (f *FS) put(e Entry) {
 	if _, ok := f.nodes[e.Path]; ok {
 		f.del(e.Path)
 	}
 	f.nodes[e.Path] = e
-	p, _ := ParsePath(e.Path)
+	root, dir, name, ok := splitCanon(e.Path)
 	if !e.IsDir {
-		f.used[p.Root] += e.Size
+		f.used[root] += e.Size
 	}
-	if !p.IsRoot() {
-		dir := p.Parent().Canon()
+	if ok {
 		names := f.kids[dir]
 		if names == nil {
 			names = map[string]struct{}{}
 			f.kids[dir] = names
 		}
-		names[p.Name()] = struct{}{}
-		f.touch(p)
+		names[name] = struct{}{}
+		f.touch(root, e.Path)
 	}
 }
 
@@ -452,24 +463,24 @@ func (f *FS) del(canon string) {
 		return
 	}
 	delete(f.nodes, canon)
-	p, _ := ParsePath(canon)
+	root, dir, name, ok := splitCanon(canon)
 	if !e.IsDir {
-		f.used[p.Root] -= e.Size
+		f.used[root] -= e.Size
 	}
-	if !p.IsRoot() {
-		dir := p.Parent().Canon()
-		delete(f.kids[dir], p.Name())
+	if ok {
+		delete(f.kids[dir], name)
 		if len(f.kids[dir]) == 0 {
 			delete(f.kids, dir)
 		}
-		f.touch(p)
+		f.touch(root, canon)
 	}
 }
 
-// touch notes a change of p for TakeChanges when p persists (spec §7.4: usr and store).
-func (f *FS) touch(p Path) {
-	if p.Root != RootTmp && !p.IsRoot() {
-		f.changed[p.Canon()] = struct{}{}
+// touch notes a change of canon (not a root) for TakeChanges when it persists (spec
+// §7.4: usr and store).
+func (f *FS) touch(root Root, canon string) {
+	if root != RootTmp {
+		f.changed[canon] = struct{}{}
 	}
 }
 
@@ -1085,11 +1096,19 @@ func (f *FS) Load(entries []Entry) []string {
 		}
 	}
 	clear(f.changed)
-	type item struct {
-		p Path
-		e Entry
+	if n := len(f.nodes) + len(entries); n > 2*len(f.nodes) { // room for them at once
+		nodes := make(map[string]Entry, n)
+		for k, e := range f.nodes {
+			nodes[k] = e
+		}
+		f.nodes = nodes
 	}
-	var items []item
+	type item struct {
+		p     Path
+		e     Entry
+		depth int
+	}
+	items := make([]item, 0, len(entries))
 	dropped := []string{}
 	for _, e := range entries {
 		p, err := ParsePath(e.Path)
@@ -1100,11 +1119,10 @@ func (f *FS) Load(entries []Entry) []string {
 		if p.IsRoot() {
 			continue
 		}
-		items = append(items, item{p, e})
+		items = append(items, item{p, e, strings.Count(p.Rel, "/")})
 	}
-	depth := func(p Path) int { return strings.Count(p.Rel, "/") }
 	slices.SortStableFunc(items, func(a, b item) int {
-		if d := depth(a.p) - depth(b.p); d != 0 {
+		if d := a.depth - b.depth; d != 0 {
 			return d
 		}
 		return strings.Compare(a.p.Rel, b.p.Rel)
@@ -1132,17 +1150,22 @@ func (f *FS) Load(entries []Entry) []string {
 	return dropped
 }
 
-// mkParents creates the missing directories above p (Load), or says FSNotDir.
+// mkParents creates the missing directories above p, from the top (Load), or says
+// FSNotDir. An existing parent ends the climb: its own parents exist.
 func (f *FS) mkParents(p Path, t time.Time) string {
-	segs := strings.Split(p.Rel, "/")
-	for i := 1; i < len(segs); i++ {
-		d := Path{p.Root, strings.Join(segs[:i], "/")}
-		e, ok := f.get(d)
-		if !ok {
-			f.put(Entry{Path: d.Canon(), IsDir: true, CreateTime: t, ModTime: t})
-		} else if !e.IsDir {
+	d := p.Parent()
+	if d.IsRoot() {
+		return ""
+	}
+	if e, ok := f.get(d); ok {
+		if !e.IsDir {
 			return FSNotDir
 		}
+		return ""
 	}
+	if r := f.mkParents(d, t); r != "" {
+		return r
+	}
+	f.put(Entry{Path: d.Canon(), IsDir: true, CreateTime: t, ModTime: t})
 	return ""
 }
