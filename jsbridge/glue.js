@@ -520,6 +520,21 @@ function migrate(db, records) {
     tx.onerror = tx.onabort = function () { reject(tx.error); };
   });
 }
+// packRecords packs the records' metadata for Go (see EvLoaded in glue_js.go).
+function packRecords(records) {
+  const enc = new TextEncoder(), nums = new Float64Array(records.length * 5);
+  const num = function (x) { return typeof x === "number" && isFinite(x) ? x : 0; };
+  let cap = 0, off = 0;
+  for (const r of records) cap += String(r.path).length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+  const bytes = new Uint8Array(cap);
+  records.forEach(function (r, i) {
+    const w = enc.encodeInto(String(r.path), bytes.subarray(off)).written;
+    off += w;
+    nums[5 * i] = w; nums[5 * i + 1] = num(r.size); nums[5 * i + 2] = r.isDir === true ? 1 : 0;
+    nums[5 * i + 3] = num(r.ctime); nums[5 * i + 4] = num(r.mtime);
+  });
+  return [bytes.subarray(0, off), new Uint8Array(nums.buffer)];
+}
 let dbName = "", dbPromise = null, dbWarned = false;
 function openDB() {
   if (!dbPromise) {
@@ -1003,8 +1018,8 @@ return {
   dropFile: function (path) { files.delete(path); },
   moveFile: function (src, dst) { const b = files.get(src); files.delete(src); if (b) files.set(dst, b); },
   copyFile: function (src, dst) { const b = files.get(src); if (b) files.set(dst, b); },
-  // load reads the persisted files of appId: Blobs into the map, then EV_LOADED(records)
-  // to Go. The promise resolves "" either way (no IndexedDB: nothing persists, a warning).
+  // load reads the persisted files of appId: Blobs into the map, then EV_LOADED (the
+  // records, packed) to Go. The promise resolves "" either way (no IndexedDB: nothing persists, a warning).
   load: function (appId) {
     dbName = "wxsim:" + appId; dbPromise = null;
     return openDB().then(function (db) {
@@ -1012,7 +1027,8 @@ return {
     }).then(function (records) {
       for (const k of Array.from(files.keys())) if (persistent(k)) files.delete(k);
       for (const r of records) if (r.blob && persistent(r.path)) files.set(r.path, r.blob);
-      dispatch(EV_LOADED, 0, records);
+      const packed = packRecords(records);
+      dispatch(EV_LOADED, 0, packed[0], packed[1]);
       return "";
     }, function (e) { noDB(e); return ""; });
   },

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"math"
 	"syscall/js"
 	"time"
 
@@ -333,19 +334,30 @@ func (r *Runtime) changes() []any {
 	return out
 }
 
-// loaded rebuilds the index from the persisted records (EvLoaded); bytes the index does
-// not keep are dropped, and what Load dropped or made is stored at once.
-func (r *Runtime) loaded(v js.Value) {
-	n := v.Length()
+// loaded rebuilds the index from the persisted records (EvLoaded: the paths' UTF-8 bytes
+// one after another, and five float64s per record, see jsbridge.EvLoaded); bytes the
+// index does not keep are dropped, and what Load dropped or made is stored at once.
+func (r *Runtime) loaded(paths, nums js.Value) {
+	pb := make([]byte, paths.Length())
+	js.CopyBytesToGo(pb, paths)
+	nb := make([]byte, nums.Length())
+	js.CopyBytesToGo(nb, nums)
+	num := func(i int) float64 {
+		b := nb[8*i : 8*i+8]
+		return math.Float64frombits(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56)
+	}
+	n := len(nb) / 40
 	entries := make([]sim.Entry, 0, n)
+	off := 0
 	for i := 0; i < n; i++ {
-		e := v.Index(i)
-		size, _ := jsbridge.Number(e.Get("size"))
-		dir, _ := jsbridge.Bool(e.Get("isDir"))
-		ct, _ := jsbridge.Number(e.Get("ctime"))
-		mt, _ := jsbridge.Number(e.Get("mtime"))
-		entries = append(entries, sim.Entry{Path: jsbridge.String(e.Get("path")), Size: int64(size), IsDir: dir,
-			CreateTime: time.UnixMilli(int64(ct)), ModTime: time.UnixMilli(int64(mt))})
+		w := int(num(5 * i))
+		if w < 0 || off+w > len(pb) {
+			break
+		}
+		entries = append(entries, sim.Entry{Path: string(pb[off : off+w]), Size: int64(num(5*i + 1)), IsDir: num(5*i+2) == 1,
+			CreateTime: time.UnixMilli(int64(num(5*i + 3))), ModTime: time.UnixMilli(int64(num(5*i + 4)))})
+		off += w
 	}
 	for _, p := range r.fs.Load(entries) {
 		r.g.DropFile(p)
