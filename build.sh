@@ -4,7 +4,7 @@
 #   ./build.sh run     build, then serve the simulator on 127.0.0.1:8080 (WXSIM_ADDR or --addr)
 #   ./build.sh test    every check and test: gofmt, go vet (native + js/wasm), native tests,
 #                      wasm tests in headless Chromium, end-to-end suites
-#   ./build.sh bench   benchmarks (print numbers, assert nothing)
+#   ./build.sh bench   benchmarks (print numbers, assert nothing); --relay or --files runs only that one
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD

@@ -543,12 +543,59 @@ function sockClosed(s, code, reason) {
 }
 // ---- file bytes: canonical path → Blob (package sim keeps the metadata and decides).
 // Saved (http://store) and user (http://usr) files persist in IndexedDB, one database per
-// appId: a record "#index" holds Go's metadata snapshot, one record per path its Blob.
+// appId, one record per path: {path, size, isDir, ctime, mtime} (Go's metadata) and, for
+// a file, its blob. Go hands persist only the paths a change touched (sim.FS.TakeChanges).
+// The first layout kept all metadata in one record "#index" (rewritten on every change)
+// and {path, blob} records; load migrates it.
 const files = new Map();
-const dirty = new Set(); // persistent paths changed since the last persist
 function persistent(path) { return path.startsWith("http://usr/") || path.startsWith("http://store/"); }
-function setFile(path, blob) { files.set(path, blob); if (persistent(path)) dirty.add(path); }
-function delFile(path) { files.delete(path); if (persistent(path)) dirty.add(path); }
+function fileRecord(c, blobs) {
+  const r = { path: c.path, size: c.size, isDir: c.isDir, ctime: c.ctime, mtime: c.mtime };
+  const b = c.isDir ? undefined : (blobs || files).get(c.path);
+  if (b) r.blob = b;
+  return r;
+}
+function readAll(db) {
+  return new Promise(function (resolve, reject) {
+    const req = db.transaction(["files"], "readonly").objectStore("files").getAll();
+    req.onsuccess = function () { resolve(req.result); };
+    req.onerror = function () { reject(req.error); };
+  });
+}
+// migrate rewrites a database of the first layout as one record per path, in one
+// transaction (a blob without an index entry was unreachable and goes), and resolves with
+// the new records; any other database's records resolve unchanged.
+function migrate(db, records) {
+  const index = records.find(function (r) { return r.path === "#index"; });
+  if (!index) return Promise.resolve(records);
+  const blobs = new Map();
+  for (const r of records) if (r.blob) blobs.set(r.path, r.blob);
+  const out = (Array.isArray(index.entries) ? index.entries : []).map(function (e) {
+    return fileRecord({ path: String(e.path), size: e.size, isDir: !!e.isDir, ctime: e.ctime, mtime: e.mtime }, blobs);
+  });
+  return new Promise(function (resolve, reject) {
+    const tx = db.transaction(["files"], "readwrite"), st = tx.objectStore("files");
+    st.clear();
+    for (const r of out) st.put(r);
+    tx.oncomplete = function () { resolve(out); };
+    tx.onerror = tx.onabort = function () { reject(tx.error); };
+  });
+}
+// packRecords packs the records' metadata for Go (see EvLoaded in glue_js.go).
+function packRecords(records) {
+  const enc = new TextEncoder(), nums = new Float64Array(records.length * 5);
+  const num = function (x) { return typeof x === "number" && isFinite(x) ? x : 0; };
+  let cap = 0, off = 0;
+  for (const r of records) cap += String(r.path).length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
+  const bytes = new Uint8Array(cap);
+  records.forEach(function (r, i) {
+    const w = enc.encodeInto(String(r.path), bytes.subarray(off)).written;
+    off += w;
+    nums[5 * i] = w; nums[5 * i + 1] = num(r.size); nums[5 * i + 2] = r.isDir === true ? 1 : 0;
+    nums[5 * i + 3] = num(r.ctime); nums[5 * i + 4] = num(r.mtime);
+  });
+  return [bytes.subarray(0, off), new Uint8Array(nums.buffer)];
+}
 let dbName = "", dbPromise = null, dbWarned = false;
 function openDB() {
   if (!dbPromise) {
@@ -990,13 +1037,13 @@ return {
     const rec = recs.get(id);
     if (rec) settle(rec, true, { data: rec.text, statusCode: rec.status, header: rec.header, errMsg: errMsg });
   },
-  okDownload: function (id, key, path, errMsg, entries) {
+  okDownload: function (id, key, path, errMsg, changes) {
     const rec = recs.get(id);
     if (!rec) return;
-    setFile(path, rec.blob);
+    files.set(path, rec.blob);
     const res = { statusCode: rec.status, header: rec.header, profile: profile(rec), errMsg: errMsg };
     res[key] = path;
-    if (entries) this.persist(id, entries, res); else settle(rec, true, res);
+    if (changes) this.persist(id, changes, res); else settle(rec, true, res);
   },
   // file system manager
   defineConst: function (target, name, v) { target[name] = function () { return v; }; },
@@ -1062,44 +1109,36 @@ return {
   commitData: function (id, path, append) {
     const rec = recs.get(id) || pendingData;
     const old = files.get(path);
-    setFile(path, append && old ? new Blob([old, rec.blob]) : rec.blob);
+    files.set(path, append && old ? new Blob([old, rec.blob]) : rec.blob);
   },
   // file bytes
-  dropFile: function (path) { delFile(path); },
-  moveFile: function (src, dst) { const b = files.get(src); delFile(src); if (b) setFile(dst, b); },
-  copyFile: function (src, dst) { const b = files.get(src); if (b) setFile(dst, b); },
-  // load reads the persisted files of appId: Blobs into the map, then EV_LOADED(index)
-  // to Go. The promise resolves "" either way (no IndexedDB: nothing persists, a warning).
+  dropFile: function (path) { files.delete(path); },
+  moveFile: function (src, dst) { const b = files.get(src); files.delete(src); if (b) files.set(dst, b); },
+  copyFile: function (src, dst) { const b = files.get(src); if (b) files.set(dst, b); },
+  // load reads the persisted files of appId: Blobs into the map, then EV_LOADED (the
+  // records, packed) to Go. The promise resolves "" either way (no IndexedDB: nothing persists, a warning).
   load: function (appId) {
     dbName = "wxsim:" + appId; dbPromise = null;
     return openDB().then(function (db) {
-      return new Promise(function (resolve, reject) {
-        const req = db.transaction(["files"], "readonly").objectStore("files").getAll();
-        req.onsuccess = function () { resolve(req.result); };
-        req.onerror = function () { reject(req.error); };
-      });
+      return readAll(db).then(function (records) { return migrate(db, records); });
     }).then(function (records) {
-      let index = [];
       for (const k of Array.from(files.keys())) if (persistent(k)) files.delete(k);
-      for (const r of records) {
-        if (r.path === "#index") index = r.entries;
-        else if (r.blob) files.set(r.path, r.blob);
-      }
-      dirty.clear();
-      dispatch(EV_LOADED, 0, index);
+      for (const r of records) if (r.blob && persistent(r.path)) files.set(r.path, r.blob);
+      const packed = packRecords(records);
+      dispatch(EV_LOADED, 0, packed[0], packed[1]);
       return "";
     }, function (e) { noDB(e); return ""; });
   },
-  // persist writes Go's metadata snapshot and the changed Blobs in one transaction, then
-  // settles task id with res: success means the change is durable.
-  persist: function (id, entries, res) {
-    const rec = recs.get(id);
-    const paths = Array.from(dirty);
-    dirty.clear();
+  // persist stores Go's changes (see Glue.Persist) in one transaction, then settles task
+  // id with res: success means the change is durable. The records are made now, so a
+  // later change cannot slip into this transaction.
+  persist: function (id, changes, res) {
+    const rec = recs.get(id), puts = [], gone = [];
+    for (const c of changes) { if (c.gone) gone.push(c.path); else puts.push(fileRecord(c)); }
     openDB().then(function (db) {
       const tx = db.transaction(["files"], "readwrite"), st = tx.objectStore("files");
-      st.put({ path: "#index", entries: entries });
-      for (const p of paths) { const b = files.get(p); if (b) st.put({ path: p, blob: b }); else st.delete(p); }
+      for (const r of puts) st.put(r);
+      for (const p of gone) st.delete(p);
       tx.oncomplete = function () { if (rec) settle(rec, true, res); };
       tx.onerror = tx.onabort = function () {
         if (rec) settle(rec, false, { errMsg: rec.api + ":fail could not store the file: " + String(tx.error), errno: 1 });

@@ -395,13 +395,13 @@ func (g *Glue) TaskSize(id int) int64 { return int64(g.v.Call("taskSize", id).Fl
 func (g *Glue) OKUpload(id int, errMsg string) { g.v.Call("okUpload", id, errMsg) }
 
 // OKDownload stores a finished download at path and settles it with {key: path, …};
-// with entries (a metadata snapshot) it persists first, like Persist.
-func (g *Glue) OKDownload(id int, key, path, errMsg string, entries []any) {
-	if entries == nil {
+// with changes (non-nil) it persists them first, like Persist.
+func (g *Glue) OKDownload(id int, key, path, errMsg string, changes []any) {
+	if changes == nil {
 		g.v.Call("okDownload", id, key, path, errMsg)
 		return
 	}
-	g.v.Call("okDownload", id, key, path, errMsg, entries)
+	g.v.Call("okDownload", id, key, path, errMsg, changes)
 }
 
 // DropFile forgets the bytes at path.
@@ -448,17 +448,23 @@ func (g *Glue) OKStat(id int, errMsg string, size int64, isDir bool, mode int, a
 	g.v.Call("okStat", id, errMsg, float64(size), isDir, mode, float64(atime), float64(mtime))
 }
 
-// EvLoaded carries the persisted metadata snapshot (a) after Load.
+// EvLoaded carries the persisted records after Load, packed so that n records cost two
+// crossings, not 5n: a is a Uint8Array of their paths' UTF-8 bytes one after another, b
+// a Uint8Array over five little-endian float64s per record: [path bytes, size, isDir
+// (1 or 0), ctime, mtime] (times in Unix ms; a missing number is 0).
 const EvLoaded = 12
 
-// Load reads the persisted files of appId from IndexedDB; Go hears EvLoaded with the
-// metadata snapshot. The returned promise resolves with "" when done.
+// Load reads the persisted files of appId from IndexedDB (one record per path; a
+// database of the older layout, one "#index" record of all metadata, is rewritten so
+// first); Go hears EvLoaded with the records. The returned promise resolves with "" when
+// done.
 func (g *Glue) Load(appID string) js.Value { return g.v.Call("load", appID) }
 
-// Persist stores entries (Go's metadata snapshot) and the changed file bytes in one
-// IndexedDB transaction, then settles task id with res.
-func (g *Glue) Persist(id int, entries []any, res map[string]any) {
-	g.v.Call("persist", id, entries, res)
+// Persist stores changes in one IndexedDB transaction, then settles task id (0: none)
+// with res. Each change is {path, size, isDir, ctime, mtime}, stored with the path's
+// bytes, or {path, gone: true}, deleted; nothing else is written.
+func (g *Glue) Persist(id int, changes []any, res map[string]any) {
+	g.v.Call("persist", id, changes, res)
 }
 
 // EvSync is a …Sync call: id is the api number, a the arguments array. The handler

@@ -385,11 +385,20 @@ type SavedFile struct {
 	CreateTime int64
 }
 
+// Change is one persistent path (under http://usr or http://store) changed since the
+// last TakeChanges: Entry as it is now, or Removed (only Entry.Path set) when it is gone.
+type Change struct {
+	Entry
+	Removed bool
+}
+
 // FS is the metadata index of the three roots. The roots always exist as directories.
 type FS struct {
 	now      func() time.Time
-	nodes    map[string]Entry // by canonical path
-	used     map[Root]int64   // bytes of files per root
+	nodes    map[string]Entry               // by canonical path
+	kids     map[string]map[string]struct{} // canonical directory → the names directly in it
+	used     map[Root]int64                 // bytes of files per root
+	changed  map[string]struct{}            // paths to store or delete (TakeChanges)
 	tempSeq  int
 	storeSeq int
 }
@@ -399,7 +408,8 @@ func NewFS(now func() time.Time) *FS {
 	if now == nil {
 		now = time.Now
 	}
-	f := &FS{now: now, nodes: map[string]Entry{}, used: map[Root]int64{}}
+	f := &FS{now: now, nodes: map[string]Entry{}, kids: map[string]map[string]struct{}{},
+		used: map[Root]int64{}, changed: map[string]struct{}{}}
 	t := now()
 	for _, r := range []Root{RootUsr, RootTmp, RootStore} {
 		f.nodes[string(r)] = Entry{Path: string(r), IsDir: true, CreateTime: t, ModTime: t}
@@ -415,14 +425,36 @@ func (f *FS) get(p Path) (Entry, bool) {
 	return e, ok
 }
 
+// splitCanon splits the canonical path of an entry into its root, its directory and its
+// name; ok is false for a root itself. It allocates nothing.
+func splitCanon(canon string) (root Root, dir, name string, ok bool) {
+	for _, r := range []Root{RootUsr, RootTmp, RootStore} {
+		if len(canon) > len(r) && canon[len(r)] == '/' && canon[:len(r)] == string(r) {
+			i := strings.LastIndexByte(canon, '/')
+			return r, canon[:i], canon[i+1:], true
+		}
+	}
+	return Root(canon), "", "", false
+}
+
+// put and del are the only writers of nodes: they keep kids, used and changed with it.
 func (f *FS) put(e Entry) {
-	if old, ok := f.nodes[e.Path]; ok {
-		f.del(old.Path)
+	if _, ok := f.nodes[e.Path]; ok {
+		f.del(e.Path)
 	}
 	f.nodes[e.Path] = e
+	root, dir, name, ok := splitCanon(e.Path)
 	if !e.IsDir {
-		p, _ := ParsePath(e.Path)
-		f.used[p.Root] += e.Size
+		f.used[root] += e.Size
+	}
+	if ok {
+		names := f.kids[dir]
+		if names == nil {
+			names = map[string]struct{}{}
+			f.kids[dir] = names
+		}
+		names[name] = struct{}{}
+		f.touch(root, e.Path)
 	}
 }
 
@@ -432,10 +464,53 @@ func (f *FS) del(canon string) {
 		return
 	}
 	delete(f.nodes, canon)
+	root, dir, name, ok := splitCanon(canon)
 	if !e.IsDir {
-		p, _ := ParsePath(canon)
-		f.used[p.Root] -= e.Size
+		f.used[root] -= e.Size
 	}
+	if ok {
+		delete(f.kids[dir], name)
+		if len(f.kids[dir]) == 0 {
+			delete(f.kids, dir)
+		}
+		f.touch(root, canon)
+	}
+}
+
+// touch notes a change of canon (not a root) for TakeChanges when it persists (spec
+// §7.4: usr and store).
+func (f *FS) touch(root Root, canon string) {
+	if root != RootTmp {
+		f.changed[canon] = struct{}{}
+	}
+}
+
+// persists reports whether the live path canon is stored (usr and store, not the roots).
+func persists(canon string) bool {
+	return strings.HasPrefix(canon, string(RootUsr)+"/") || strings.HasPrefix(canon, string(RootStore)+"/")
+}
+
+// TakeChanges returns what changed under http://usr and http://store since the last
+// call (or Load), sorted by path, and forgets it: each path changed once or many times
+// appears once, as its entry now or as Removed. The JS side stores exactly these in
+// IndexedDB, so a change costs O(paths it touched), whatever the number of files. It
+// also lists, as Removed, the paths Load dropped, so their records go too.
+func (f *FS) TakeChanges() []Change {
+	keys := make([]string, 0, len(f.changed))
+	for k := range f.changed {
+		keys = append(keys, k)
+	}
+	clear(f.changed)
+	slices.Sort(keys)
+	out := make([]Change, len(keys))
+	for i, k := range keys {
+		if e, ok := f.nodes[k]; ok && persists(k) {
+			out[i] = Change{Entry: e}
+		} else {
+			out[i] = Change{Entry: Entry{Path: k}, Removed: true}
+		}
+	}
+	return out
 }
 
 // ancestors checks the directories above p from the root down, as a path lookup does:
@@ -469,27 +544,28 @@ func (f *FS) lookup(p Path) (Entry, string) {
 	return Entry{}, FSNoEnt
 }
 
-// below returns the canonical paths strictly below directory p, sorted.
+// below returns the canonical paths strictly below directory p, sorted. It walks kids, so
+// it costs what lies below p, not the whole index.
 func (f *FS) below(p Path) []string {
-	prefix := p.Canon() + "/"
 	var out []string
-	for k := range f.nodes {
-		if strings.HasPrefix(k, prefix) {
+	var walk func(dir string)
+	walk = func(dir string) {
+		for name := range f.kids[dir] {
+			k := dir + "/" + name
 			out = append(out, k)
+			walk(k)
 		}
 	}
+	walk(p.Canon())
 	slices.Sort(out)
 	return out
 }
 
 // children returns the names directly in directory p, sorted.
 func (f *FS) children(p Path) []string {
-	prefix := p.Canon() + "/"
 	var out []string
-	for k := range f.nodes {
-		if rest, ok := strings.CutPrefix(k, prefix); ok && !strings.Contains(rest, "/") {
-			out = append(out, rest)
-		}
+	for name := range f.kids[p.Canon()] {
+		out = append(out, name)
 	}
 	slices.Sort(out)
 	return out
@@ -993,7 +1069,8 @@ func (f *FS) FileInfo(p string) (string, int64, error) {
 }
 
 // Snapshot returns the persistent entries (spec §7.4: usr and store; temp files do not
-// survive), roots excluded, sorted by path.
+// survive), roots excluded, sorted by path: the whole stored state (TakeChanges is what
+// the runtime stores).
 func (f *FS) Snapshot() []Entry {
 	out := []Entry{}
 	for _, r := range []Root{RootUsr, RootStore} {
@@ -1011,17 +1088,28 @@ func (f *FS) Snapshot() []Entry {
 // entries, negative sizes, duplicates and entries below a file. Roots in the input are
 // ignored. Quotas are not re-checked. Paths are expected in Snapshot's canonical form (JS
 // keys blobs by them); an alias is canonicalised, so its blob would need re-keying.
+// Afterwards TakeChanges holds what differs from entries: the dropped paths (Removed) and
+// the parent directories Load created; earlier changes are forgotten.
 func (f *FS) Load(entries []Entry) []string {
 	for _, r := range []Root{RootUsr, RootStore} {
 		for _, k := range f.below(Path{r, ""}) {
 			f.del(k)
 		}
 	}
-	type item struct {
-		p Path
-		e Entry
+	clear(f.changed)
+	if n := len(f.nodes) + len(entries); n > 2*len(f.nodes) { // room for them at once
+		nodes := make(map[string]Entry, n)
+		for k, e := range f.nodes {
+			nodes[k] = e
+		}
+		f.nodes = nodes
 	}
-	var items []item
+	type item struct {
+		p     Path
+		e     Entry
+		depth int
+	}
+	items := make([]item, 0, len(entries))
 	dropped := []string{}
 	for _, e := range entries {
 		p, err := ParsePath(e.Path)
@@ -1032,11 +1120,10 @@ func (f *FS) Load(entries []Entry) []string {
 		if p.IsRoot() {
 			continue
 		}
-		items = append(items, item{p, e})
+		items = append(items, item{p, e, strings.Count(p.Rel, "/")})
 	}
-	depth := func(p Path) int { return strings.Count(p.Rel, "/") }
 	slices.SortStableFunc(items, func(a, b item) int {
-		if d := depth(a.p) - depth(b.p); d != 0 {
+		if d := a.depth - b.depth; d != 0 {
 			return d
 		}
 		return strings.Compare(a.p.Rel, b.p.Rel)
@@ -1053,6 +1140,10 @@ func (f *FS) Load(entries []Entry) []string {
 			e.Size = 0
 		}
 		f.put(e)
+		delete(f.changed, canon) // stored already
+	}
+	for _, p := range dropped {
+		f.changed[p] = struct{}{} // its record goes (or, if live after all, is rewritten)
 	}
 	// never report a path that is now live: JS would delete the kept file's blob
 	dropped = slices.DeleteFunc(dropped, func(p string) bool { _, live := f.nodes[p]; return live })
@@ -1060,17 +1151,22 @@ func (f *FS) Load(entries []Entry) []string {
 	return dropped
 }
 
-// mkParents creates the missing directories above p (Load), or says FSNotDir.
+// mkParents creates the missing directories above p, from the top (Load), or says
+// FSNotDir. An existing parent ends the climb: its own parents exist.
 func (f *FS) mkParents(p Path, t time.Time) string {
-	segs := strings.Split(p.Rel, "/")
-	for i := 1; i < len(segs); i++ {
-		d := Path{p.Root, strings.Join(segs[:i], "/")}
-		e, ok := f.get(d)
-		if !ok {
-			f.put(Entry{Path: d.Canon(), IsDir: true, CreateTime: t, ModTime: t})
-		} else if !e.IsDir {
+	d := p.Parent()
+	if d.IsRoot() {
+		return ""
+	}
+	if e, ok := f.get(d); ok {
+		if !e.IsDir {
 			return FSNotDir
 		}
+		return ""
 	}
+	if r := f.mkParents(d, t); r != "" {
+		return r
+	}
+	f.put(Entry{Path: d.Canon(), IsDir: true, CreateTime: t, ModTime: t})
 	return ""
 }

@@ -1,6 +1,11 @@
 package sim
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -900,4 +905,230 @@ func TestParseEncoding(t *testing.T) {
 	assert.Equal(t, `readFile:fail unknown encoding: "gbk"`, Fail{APIReadFile, r}.ErrMsg())
 	assert.Equal(t, 1300022, r.Errno)
 	assert.Equal(t, "", Encoding(99).String())
+}
+
+// renderChanges is TakeChanges as text: "+path size c<ctime> m<mtime>" (times in seconds
+// after t0; "dir" for a directory) or "-path".
+func renderChanges(cs []Change) []string {
+	out := []string{}
+	for _, c := range cs {
+		switch {
+		case c.Removed:
+			out = append(out, "-"+c.Path)
+		case c.IsDir:
+			out = append(out, fmt.Sprintf("+%s dir c%d", c.Path, c.CreateTime.Unix()-t0.Unix()))
+		default:
+			out = append(out, fmt.Sprintf("+%s %d c%d m%d", c.Path, c.Size, c.CreateTime.Unix()-t0.Unix(), c.ModTime.Unix()-t0.Unix()))
+		}
+	}
+	return out
+}
+
+// spec §7.4 golden table: TakeChanges lists each persistent path an operation touched,
+// once, as its entry now or removed; temp files, failures and reads change nothing.
+func TestTakeChanges(t *testing.T) {
+	f := NewFS(tick()) // the roots take t0+1s
+	must := func(err error) {
+		t.Helper()
+		require.NoError(t, err)
+	}
+	temp := func(name string, size int64) string {
+		p, err := f.AddTemp(size, name)
+		must(err)
+		return p
+	}
+	steps := []struct {
+		name string
+		do   func()
+		want []string
+	}{
+		{"a new index", func() {}, []string{}},
+		{"mkdir -p", func() { must(f.Mkdir("http://usr/a/b", true)) }, []string{
+			"+http://usr/a dir c2", "+http://usr/a/b dir c2"}},
+		{"a path written twice appears once, as it is now", func() {
+			_, err := f.Write(APIWriteFile, "http://usr/a/x.txt", 3, false)
+			must(err)
+			_, err = f.Write(APIAppendFile, "http://usr/a/x.txt", 2, true)
+			must(err)
+		}, []string{"+http://usr/a/x.txt 5 c3 m4"}},
+		{"temp files, failures and reads change nothing", func() {
+			temp("t.jpg", 7)
+			_, err := f.Write(APIWriteFile, "http://tmp/no.txt", 1, false)
+			require.Error(t, err)
+			require.Error(t, f.Mkdir("http://usr/a", false))
+			_, err = f.Rmdir("http://usr/a", false)
+			require.Error(t, err)
+			_, err = f.Readdir("http://usr/a")
+			must(err)
+			_, _, err = f.Stat("http://usr", true)
+			must(err)
+			_ = f.SavedList()
+		}, []string{}},
+		{"rename of a directory: the old paths go, the new ones come", func() {
+			_, err := f.Rename("http://usr/a", "http://usr/c")
+			must(err)
+		}, []string{"-http://usr/a", "-http://usr/a/b", "-http://usr/a/x.txt",
+			"+http://usr/c dir c2", "+http://usr/c/b dir c2", "+http://usr/c/x.txt 5 c3 m4"}},
+		{"rename of a file onto a file", func() {
+			_, err := f.Write(APIWriteFile, "http://usr/r.txt", 1, false)
+			must(err)
+			_, err = f.Rename("http://usr/c/x.txt", "http://usr/r.txt")
+			must(err)
+		}, []string{"-http://usr/c/x.txt", "+http://usr/r.txt 5 c3 m4"}},
+		{"written then unlinked: removed", func() {
+			_, err := f.Write(APIWriteFile, "http://usr/n.txt", 9, false)
+			must(err)
+			_, err = f.Unlink("http://usr/n.txt")
+			must(err)
+		}, []string{"-http://usr/n.txt"}},
+		{"saveFile: the saved file (the temp file is not stored)", func() {
+			_, err := f.SaveFile("http://tmp/t.jpg")
+			must(err)
+		}, []string{"+http://store/wxsim_1.jpg 7 c8 m8"}},
+		{"copyFile from a temp file, and a download to filePath", func() {
+			_, err := f.CopyFile(temp("u.bin", 4), "http://usr/c/u.bin")
+			must(err)
+			_, err = f.Write(APIDownloadFile, "http://usr/dl.bin", 6, false)
+			must(err)
+		}, []string{"+http://usr/c/u.bin 4 c10 m10", "+http://usr/dl.bin 6 c11 m11"}},
+		{"rmdir -r", func() {
+			_, err := f.Rmdir("http://usr/c", true)
+			must(err)
+		}, []string{"-http://usr/c", "-http://usr/c/b", "-http://usr/c/u.bin"}},
+		{"removeSavedFile and relaunch", func() {
+			_, err := f.RemoveSaved("http://store/wxsim_1.jpg")
+			must(err)
+			f.ClearTemp()
+		}, []string{"-http://store/wxsim_1.jpg"}},
+		{"load forgets what was pending; reports the parents it made and what it dropped", func() {
+			_, err := f.Write(APIWriteFile, "http://usr/pending.txt", 1, false)
+			must(err)
+			f.Load([]Entry{
+				{Path: "http://usr/p/q.txt", Size: 2, CreateTime: t0, ModTime: t0},
+				{Path: "http://usr/kept.txt", Size: 3, CreateTime: t0, ModTime: t0},
+				{Path: "http://tmp/t", Size: 1},
+				{Path: "nonsense"},
+			})
+		}, []string{"-http://tmp/t", "+http://usr/p dir c0", "-nonsense"}},
+		{"nothing since", func() {}, []string{}},
+	}
+	for _, s := range steps {
+		s.do()
+		assert.Equal(t, s.want, renderChanges(f.TakeChanges()), s.name)
+	}
+	assert.Equal(t, []string{"http://usr/kept.txt", "http://usr/p", "http://usr/p/q.txt"}, paths(f.Snapshot()))
+}
+
+func paths(es []Entry) []string {
+	out := []string{}
+	for _, e := range es {
+		out = append(out, e.Path)
+	}
+	return out
+}
+
+// Random operations: applying every TakeChanges to a mirror (as IndexedDB is) always
+// gives Snapshot, and the directory index (kids) agrees with a scan of every path.
+func TestRandomOps(t *testing.T) {
+	for seed := uint64(1); seed <= 20; seed++ {
+		rnd := rand.New(rand.NewPCG(seed, 0))
+		f := NewFS(tick())
+		mirror := map[string]Entry{}
+		names := []string{"a", "b", "c", "a/x", "a/y", "b/z", "a/x/k", "c/q"}
+		pick := func() string { return "http://usr/" + names[rnd.IntN(len(names))] }
+		for i := 0; i < 300; i++ {
+			switch rnd.IntN(8) {
+			case 0:
+				_ = f.Mkdir(pick(), rnd.IntN(2) == 0)
+			case 1, 2:
+				_, _ = f.Write(APIWriteFile, pick(), int64(rnd.IntN(100)), rnd.IntN(3) == 0)
+			case 3:
+				_, _ = f.Rename(pick(), pick())
+			case 4:
+				_, _ = f.Rmdir(pick(), rnd.IntN(2) == 0)
+			case 5:
+				_, _ = f.Unlink(pick())
+			case 6:
+				_, _ = f.CopyFile(pick(), pick())
+			case 7:
+				if p, err := f.AddTemp(int64(rnd.IntN(50)), "t.bin"); err == nil && rnd.IntN(2) == 0 {
+					_, _ = f.SaveFile(p)
+				}
+			}
+			if rnd.IntN(3) == 0 {
+				continue // changes pile up until the next TakeChanges
+			}
+			for _, c := range f.TakeChanges() {
+				if c.Removed {
+					delete(mirror, c.Path)
+				} else {
+					mirror[c.Path] = c.Entry
+				}
+			}
+			var got []Entry
+			for _, e := range mirror {
+				got = append(got, e)
+			}
+			slices.SortFunc(got, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+			want := f.Snapshot()
+			if len(want) == 0 {
+				want = nil
+			}
+			require.Equal(t, sortedByPath(want), got, "seed %d step %d", seed, i)
+			for dir, e := range f.nodes {
+				if !e.IsDir {
+					continue
+				}
+				var scan []string
+				for k := range f.nodes {
+					if rest, ok := strings.CutPrefix(k, dir+"/"); ok && !strings.Contains(rest, "/") {
+						scan = append(scan, rest)
+					}
+				}
+				slices.Sort(scan)
+				p, _ := ParsePath(dir)
+				require.Equal(t, scan, f.children(p), "seed %d step %d: %s", seed, i, dir)
+			}
+		}
+	}
+}
+
+func sortedByPath(es []Entry) []Entry {
+	slices.SortFunc(es, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
+	return es
+}
+
+// storeOf returns n 1 KiB files in http://usr/s as Load takes them.
+func storeOf(n int) []Entry {
+	es := []Entry{{Path: "http://usr/s", IsDir: true, CreateTime: t0, ModTime: t0}}
+	for i := 0; i < n; i++ {
+		es = append(es, Entry{Path: "http://usr/s/f" + strconv.Itoa(i) + ".bin", Size: 1024, CreateTime: t0, ModTime: t0})
+	}
+	return es
+}
+
+// Loading 1,000 stored files (wxsim.start() after a reload).
+func BenchmarkLoad1000(b *testing.B) {
+	es := storeOf(1000)
+	for b.Loop() {
+		f := NewFS(nil)
+		f.Load(es)
+		f.TakeChanges()
+	}
+}
+
+// One 1 KiB write and its TakeChanges among 10 or 1,000 stored files: the same cost.
+func BenchmarkWriteAmong(b *testing.B) {
+	for _, n := range []int{10, 1000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			f := NewFS(nil)
+			f.Load(storeOf(n))
+			for b.Loop() {
+				if _, err := f.Write(APIWriteFile, "http://usr/s/new.bin", 1024, false); err != nil {
+					b.Fatal(err)
+				}
+				f.TakeChanges()
+			}
+		})
+	}
 }

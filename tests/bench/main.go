@@ -32,8 +32,9 @@ func main() {
 	flag.IntVar(&files.down, "down", 100, "MiB per downloadFile")
 	flag.IntVar(&files.up, "up", 50, "MiB per uploadFile")
 	relayOnly := flag.Bool("relay", false, "only the relay benchmark")
+	storeOnly := flag.Bool("files", false, "only the file store benchmark (IndexedDB with 10 and 1,000 files)")
 	flag.Parse()
-	if err := run(*n, *big, *starts, *relayOnly); err != nil {
+	if err := run(*n, *big, *starts, *relayOnly, *storeOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -42,7 +43,7 @@ func main() {
 // files are the file transfer benchmark's settings (flags).
 var files struct{ rounds, down, up int }
 
-func run(n, big, starts int, relayOnly bool) error {
+func run(n, big, starts int, relayOnly, storeOnly bool) error {
 	dist := "web/dist"
 	if err := buildEmpty(dist); err != nil {
 		return err
@@ -59,6 +60,9 @@ func run(n, big, starts int, relayOnly bool) error {
 	defer cancel()
 	if relayOnly {
 		return runRelay(ctx, dist, fx)
+	}
+	if storeOnly {
+		return runStore(ctx, dist)
 	}
 
 	size, err := gzipSize(filepath.Join(dist, "wx.wasm"))
@@ -119,6 +123,9 @@ func run(n, big, starts int, relayOnly bool) error {
 	fmt.Printf("socket throughput, 64 KiB frames for 5 s each (8 in flight): SocketTask %.1f MB/s, WebSocket %.1f MB/s, ratio %.3f (target ≥ 0.9)\n",
 		stp.WxMBps, stp.RawMBps, stp.WxMBps/stp.RawMBps)
 	if err := runFiles(tab, wasmStart); err != nil {
+		return err
+	}
+	if err := runStore(ctx, dist); err != nil {
 		return err
 	}
 	return runRelay(ctx, dist, fx)

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"math"
 	"syscall/js"
 	"time"
 
@@ -46,7 +47,7 @@ func (c fsCall) commit(r *Runtime, err error, res map[string]any) {
 		res = map[string]any{}
 	}
 	res["errMsg"] = sim.OK(c.api)
-	r.g.Persist(c.id, r.snapshot(), res)
+	r.g.Persist(c.id, r.changes(), res)
 }
 
 func (c fsCall) done(r *Runtime, err error, res map[string]any) {
@@ -316,32 +317,52 @@ func anySlice(ss []string) []any {
 	return out
 }
 
-// snapshot is the persistable metadata (usr and store) as plain values for the glue.
-func (r *Runtime) snapshot() []any {
-	entries := r.fs.Snapshot()
-	out := make([]any, len(entries))
-	for i, e := range entries {
-		out[i] = map[string]any{"path": e.Path, "size": float64(e.Size), "isDir": e.IsDir,
-			"ctime": float64(e.CreateTime.UnixMilli()), "mtime": float64(e.ModTime.UnixMilli())}
+// changes are the usr and store paths changed since the last call, as plain values for
+// the glue's Persist: {path, size, isDir, ctime, mtime} to store, {path, gone: true} to
+// delete.
+func (r *Runtime) changes() []any {
+	cs := r.fs.TakeChanges()
+	out := make([]any, len(cs))
+	for i, c := range cs {
+		if c.Removed {
+			out[i] = map[string]any{"path": c.Path, "gone": true}
+			continue
+		}
+		out[i] = map[string]any{"path": c.Path, "size": float64(c.Size), "isDir": c.IsDir,
+			"ctime": float64(c.CreateTime.UnixMilli()), "mtime": float64(c.ModTime.UnixMilli())}
 	}
 	return out
 }
 
-// loaded rebuilds the index from the persisted snapshot (EvLoaded); bytes the index
-// does not keep are dropped.
-func (r *Runtime) loaded(v js.Value) {
-	n := v.Length()
+// loaded rebuilds the index from the persisted records (EvLoaded: the paths' UTF-8 bytes
+// one after another, and five float64s per record, see jsbridge.EvLoaded); bytes the
+// index does not keep are dropped, and what Load dropped or made is stored at once.
+func (r *Runtime) loaded(paths, nums js.Value) {
+	pb := make([]byte, paths.Length())
+	js.CopyBytesToGo(pb, paths)
+	nb := make([]byte, nums.Length())
+	js.CopyBytesToGo(nb, nums)
+	num := func(i int) float64 {
+		b := nb[8*i : 8*i+8]
+		return math.Float64frombits(uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56)
+	}
+	n := len(nb) / 40
 	entries := make([]sim.Entry, 0, n)
+	off := 0
 	for i := 0; i < n; i++ {
-		e := v.Index(i)
-		size, _ := jsbridge.Number(e.Get("size"))
-		dir, _ := jsbridge.Bool(e.Get("isDir"))
-		ct, _ := jsbridge.Number(e.Get("ctime"))
-		mt, _ := jsbridge.Number(e.Get("mtime"))
-		entries = append(entries, sim.Entry{Path: jsbridge.String(e.Get("path")), Size: int64(size), IsDir: dir,
-			CreateTime: time.UnixMilli(int64(ct)), ModTime: time.UnixMilli(int64(mt))})
+		w := int(num(5 * i))
+		if w < 0 || off+w > len(pb) {
+			break
+		}
+		entries = append(entries, sim.Entry{Path: string(pb[off : off+w]), Size: int64(num(5*i + 1)), IsDir: num(5*i+2) == 1,
+			CreateTime: time.UnixMilli(int64(num(5*i + 3))), ModTime: time.UnixMilli(int64(num(5*i + 4)))})
+		off += w
 	}
 	for _, p := range r.fs.Load(entries) {
 		r.g.DropFile(p)
+	}
+	if cs := r.changes(); len(cs) > 0 {
+		r.g.Persist(0, cs, nil)
 	}
 }

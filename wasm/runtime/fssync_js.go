@@ -169,7 +169,7 @@ func (r *Runtime) syncCall(api int, args js.Value) {
 // persistSync stores a successful synchronous change in IndexedDB (no task waits on it).
 func (r *Runtime) persistSync(err error) error {
 	if err == nil {
-		r.g.Persist(0, r.snapshot(), nil)
+		r.g.Persist(0, r.changes(), nil)
 	}
 	return err
 }

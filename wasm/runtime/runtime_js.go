@@ -211,7 +211,7 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 	case jsbridge.EvError:
 		r.do(r.sched.Fail(sim.TaskID(id), sim.TransportError(a.String(), b.String())))
 	case jsbridge.EvLoaded:
-		r.loaded(a)
+		r.loaded(a, b)
 	case jsbridge.EvSync:
 		r.syncCall(id, a)
 	case jsbridge.EvUnreadable:

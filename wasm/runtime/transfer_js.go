@@ -52,11 +52,11 @@ func (r *Runtime) finishDownload(id int, q *transfer) {
 		r.fail(id, sim.Fail{API: sim.APIDownloadFile, Reason: asReason(err)})
 		return
 	}
-	var entries []any
+	var changes []any
 	if q.filePath != "" {
-		entries = r.snapshot() // a user file: success once it is stored
+		changes = r.changes() // a user file: success once it is stored
 	}
-	r.g.OKDownload(id, key, path, sim.OK(sim.APIDownloadFile), entries)
+	r.g.OKDownload(id, key, path, sim.OK(sim.APIDownloadFile), changes)
 }
 
 // transferCommon reads and checks what uploadFile and downloadFile share: url (policy of
