@@ -34,7 +34,11 @@ var (
 )
 
 // Check returns the §1.5 error for a value of JS type typ, and whether typ is accepted.
+// An empty typ means "Undefined" (an option left out of a Go-built options struct).
 func (p Param) Check(typ string) (Reason, bool) {
+	if typ == "" {
+		typ = "Undefined"
+	}
 	for _, a := range p.Accept {
 		if a == typ {
 			return Reason{}, true

@@ -36,6 +36,8 @@ type Effect struct {
 	OK    bool
 	Fail  Fail
 	After time.Duration
+	// Via is the transport a Start uses: the plan's choice, given to SubmitVia.
+	Via Transport
 }
 
 type taskState int
@@ -49,6 +51,7 @@ type task struct {
 	api     string
 	state   taskState
 	timeout time.Duration
+	via     Transport
 }
 
 // Scheduler is the single authority on transfer tasks (request, uploadFile, downloadFile):
@@ -91,15 +94,21 @@ func (s *Scheduler) Live() int { return len(s.tasks) }
 // Interrupted reports whether the app is in the §8.3 interrupted state (hidden > 5 s).
 func (s *Scheduler) Interrupted() bool { return s.interrupted }
 
-// Submit registers task id of api with its resolved time-out and dispatches or queues it.
+// Submit registers task id of api with its resolved time-out and dispatches or queues it,
+// for the direct transport.
 func (s *Scheduler) Submit(id TaskID, api string, timeout time.Duration) []Effect {
+	return s.SubmitVia(id, api, timeout, TransportDirect)
+}
+
+// SubmitVia is Submit for a task its plan gave transport via, which its Start carries.
+func (s *Scheduler) SubmitVia(id TaskID, api string, timeout time.Duration, via Transport) []Effect {
 	if s.interrupted {
 		return []Effect{settleFail(id, api, ErrInterrupted)}
 	}
 	if s.running[api] >= MaxConcurrent && !s.QueueExcess {
 		return []Effect{settleFail(id, api, ErrExceed)}
 	}
-	s.tasks[id] = &task{api: api, state: queued, timeout: timeout}
+	s.tasks[id] = &task{api: api, state: queued, timeout: timeout, via: via}
 	if s.running[api] < MaxConcurrent {
 		return s.dispatch(id, nil)
 	}
@@ -240,7 +249,7 @@ func (s *Scheduler) dispatch(id TaskID, effs []Effect) []Effect {
 	t := s.tasks[id]
 	t.state = running
 	s.running[t.api]++
-	return append(effs, Effect{Kind: Start, ID: id, After: t.timeout})
+	return append(effs, Effect{Kind: Start, ID: id, After: t.timeout, Via: t.via})
 }
 
 func (s *Scheduler) unqueue(id TaskID, api string) {

@@ -77,13 +77,9 @@ func (rl *Relay) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	method, err := sim.NormalizeMethod(t.Method, false) // the relay sends TRACE and CONNECT (spec §4.2)
+	method, err := sim.RelayedMethod(t.API, t.Method) // the page's plan, method step (spec §4.2)
 	switch {
-	case t.API == sim.APIUploadFile:
-		method = http.MethodPost
-	case t.API == sim.APIDownloadFile:
-		method = http.MethodGet
-	case t.API != sim.APIRequest:
+	case err == sim.ErrNotRelayedHTTP:
 		rl.refuse(w, r, http.StatusBadRequest, "not a relayed HTTP api: "+quote(t.API))
 		return
 	case err != nil:

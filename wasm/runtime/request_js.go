@@ -10,113 +10,76 @@ import (
 	"wxsim/sim"
 )
 
-// request handles wx.request(options) for task id (spec §4). Options are read in one JS
-// call (jsbridge.ReadRequest); data and header objects stay in JS unless needed.
+// request handles wx.request(options) for task id (spec §4): one read of the options
+// (jsbridge.ReadRequest), sim's plan, then the body step and the scheduler.
 func (r *Runtime) request(id int, o js.Value) {
-	const api = sim.APIRequest
-	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
 	f := r.g.ReadRequest(o)
-
-	if reason, ok := sim.CheckArgs(sim.ParamURL.Of(f.URLType), sim.ParamMethod.Of(f.MethodType)); !ok {
-		fail(reason)
+	p, refused := sim.PlanRequest(&r.cfg, sim.RequestOptions{
+		URL:        urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
+		MethodType: f.MethodType, Method: f.Method,
+		HeaderType: f.HeaderType, Header: r.headerReader(o),
+		Data: sim.DataKind(f.DataKind), DataTag: f.DataType,
+		Timeout:      timeout(f.Timeout),
+		ResponseType: f.ResponseType, DataType: f.DataTypeOpt, Redirect: f.Redirect,
+		Chunked: f.Chunked,
+	})
+	if refused != nil {
+		r.refuse(id, refused)
 		return
 	}
-	url := f.URL
-	method := "GET"
-	if f.MethodType == "String" {
-		m, err := sim.NormalizeMethod(f.Method, r.cfg.Relay == "")
-		if err != nil {
-			fail(asReason(err))
-			return
-		}
-		method = m
-	}
-	if err := r.checkParsed(api, url, f.Parsed, f.ParsedOK); err != nil {
-		fail(asReason(err))
-		return
-	}
-	headers, ct, hasCT, err := r.headers(o, f.HeaderType)
-	if err != nil {
-		fail(asReason(err))
-		return
-	}
-	kind := sim.DataKind(f.DataKind)
-	enc, err := sim.PlanBody(method, kind, ct)
-	if err != nil {
-		if kind == sim.DataOther {
-			err = sim.ParamError("data", "String/Object/ArrayBuffer", f.DataType)
-		}
-		fail(asReason(err))
-		return
-	}
-	switch enc {
+	switch p.Body {
 	case sim.QueryAppendRaw:
-		url = sim.AppendQuery(url, r.g.DataString(o))
+		p.URL = sim.AppendQuery(p.URL, r.g.DataString(o))
 	case sim.QueryAppendForm:
 		qs, err := r.g.Form(o)
 		if err != nil {
-			fail(sim.DataError(err.Error()))
+			r.fail(id, sim.Fail{API: sim.APIRequest, Reason: sim.DataError(err.Error())})
 			return
 		}
-		url = sim.AppendQuery(url, qs)
+		p.URL = sim.AppendQuery(p.URL, qs)
 	case sim.BodyRaw, sim.BodyJSON, sim.BodyForm:
-		if err := r.g.SetBody(id, bodyKinds[enc], o); err != nil {
-			fail(sim.DataError(err.Error()))
+		if err := r.g.SetBody(id, bodyKinds[p.Body], o); err != nil {
+			r.fail(id, sim.Fail{API: sim.APIRequest, Reason: sim.DataError(err.Error())})
 			return
 		}
 	}
-	if sim.NeedDefaultContentType(hasCT, r.cfg.Relay != "", enc) {
-		headers = append(headers, "content-type", sim.DefaultContentType)
-	}
-	tv, terr := strconv.ParseFloat(f.Timeout, 64)
-	r.reqs[id] = &transfer{
-		api: api, url: url, method: method, headers: headers, chunked: f.Chunked,
-		responseType: orDefault(f.ResponseType, "text"),
-		dataType:     orDefault(f.DataTypeOpt, "json"),
-		manual:       f.Redirect == "manual",
-	}
-	r.do(r.sched.Submit(sim.TaskID(id), api, r.cfg.Timeout(api, tv, terr == nil)))
+	r.reqs[id] = &task{api: sim.APIRequest, req: p}
+	r.do(r.sched.SubmitVia(sim.TaskID(id), sim.APIRequest, p.Timeout, p.Transport))
 }
 
 var bodyKinds = map[sim.BodyEncoding]int{sim.BodyRaw: jsbridge.BodyRaw, sim.BodyJSON: jsbridge.BodyJSON, sim.BodyForm: jsbridge.BodyForm}
 
-// headers reads the header option into flattened name/value pairs (spec §4.3).
-func (r *Runtime) headers(o js.Value, typ string) (pairs []string, ct string, hasCT bool, err error) {
-	if reason, ok := sim.ParamHeader.Check(typ); !ok {
-		return nil, "", false, reason
+// headerReader reads o.header's keys and String(values) when the plan asks for them.
+func (r *Runtime) headerReader(o js.Value) sim.HeaderReader {
+	return func() ([]sim.Header, bool) {
+		flat, err := r.g.HeaderList(o)
+		if err != nil {
+			return nil, false
+		}
+		in := make([]sim.Header, 0, len(flat)/2)
+		for i := 0; i+1 < len(flat); i += 2 {
+			in = append(in, sim.Header{Name: flat[i], Value: flat[i+1]})
+		}
+		return in, true
 	}
-	if typ != "Object" {
-		return nil, "", false, nil // left out
-	}
-	flat, err := r.g.HeaderList(o)
-	if err != nil {
-		return nil, "", false, sim.ParamError("header", "Object with String-convertible values", typ)
-	}
-	in := make([]sim.Header, 0, len(flat)/2)
-	for i := 0; i+1 < len(flat); i += 2 {
-		in = append(in, sim.Header{Name: flat[i], Value: flat[i+1]})
-	}
-	out, ct, hasCT, err := sim.PlanHeaders(in)
-	if err != nil {
-		return nil, "", false, err
-	}
-	pairs = make([]string, 0, 2*len(out))
-	for _, h := range out {
-		pairs = append(pairs, h.Name, h.Value)
-	}
-	return pairs, ct, hasCT, nil
 }
 
-func orDefault(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+// urlRead converts a url option as the glue read it.
+func urlRead(typ, raw string, info jsbridge.URLInfo, ok bool) sim.URLRead {
+	return sim.URLRead{Type: typ, Raw: raw, Parsed: ok, Scheme: info.Scheme, Host: info.Host,
+		Userinfo: info.Userinfo, PathOrQuery: info.PathOrQuery}
 }
 
-func asReason(err error) sim.Reason {
-	if r, ok := err.(sim.Reason); ok {
-		return r
+// timeout converts String(timeout) as the glue read it ("" when not a number).
+func timeout(s string) sim.Timeout {
+	v, err := strconv.ParseFloat(s, 64)
+	return sim.Timeout{MS: v, Number: err == nil}
+}
+
+// refuse delivers a plan's refusal: its console warning, then the fail result.
+func (r *Runtime) refuse(id int, x *sim.Refusal) {
+	if x.Warning != "" {
+		r.g.Warn(x.Warning)
 	}
-	return sim.Reason{Text: err.Error(), Errno: 1}
+	r.fail(id, x.Fail)
 }

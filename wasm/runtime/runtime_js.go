@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"strings"
 	"syscall/js"
 	"time"
 
@@ -28,32 +27,11 @@ type Runtime struct {
 	cfg    sim.Config
 	sched  *sim.Scheduler
 	socks  *sim.Sockets
-	reqs   map[int]*transfer
+	reqs   map[int]*task
 	fs     *sim.FS
 
 	headerWarned bool     // the connectSocket header warning was shown
 	loading      js.Value // promise of the IndexedDB load (Loaded)
-}
-
-// transfer is what a started request, upload or download needs after its call returned.
-// All three share the scheduler (queue, time-out, abort, interrupt, settle-once); only
-// the transport start and the success result differ.
-type transfer struct {
-	api         string
-	url         string
-	headers     []string
-	contentType string // response content-type, set at EvDone
-
-	// request
-	method, responseType, dataType string
-	chunked, manual                bool
-
-	// uploadFile
-	name, path string // formData is kept by the glue (ReadTransfer)
-
-	// downloadFile
-	filePath string // destination under USER_DATA_PATH, "" for a temp file
-	urlPath  string // for the temp file's extension
 }
 
 // wasmExports is the wasm instance's exports when the loader provided them (Serve): the
@@ -63,7 +41,7 @@ var wasmExports = js.Undefined()
 // Install creates the wx object on global from cfg (spec §2 fields, plain Go values as
 // from JSON; nil for defaults). It fails with a message naming the bad field.
 func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
-	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*transfer{}, fs: sim.NewFS(time.Now)}
+	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*task{}, fs: sim.NewFS(time.Now)}
 	r.g = jsbridge.NewGlue(r.handle, wasmExports)
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
@@ -276,39 +254,23 @@ func (r *Runtime) parseURL(raw string) (sim.URLParts, bool, error) {
 	return urlParts(raw, info, ok)
 }
 
-// urlParts converts what the browser's URL parser said of raw. The browser drops a
-// default port (":443"), which spec §3.3 must see, so the written port comes from sim.
+// urlParts converts what the browser's URL parser said of raw (sim.URLRead.Parts).
 func urlParts(raw string, info jsbridge.URLInfo, ok bool) (sim.URLParts, bool, error) {
-	if !ok {
-		return sim.URLParts{}, false, sim.ErrInvalidURL
-	}
-	return sim.URLParts{Scheme: info.Scheme, Host: strings.ToLower(info.Host), Port: sim.RawPort(raw), Userinfo: info.Userinfo}, info.PathOrQuery, nil
+	u := urlRead("String", raw, info, ok)
+	parts, err := u.Parts()
+	return parts, u.PathOrQuery, err
 }
 
-// checkURL applies the domain policy (spec §3) to raw.
-func (r *Runtime) checkURL(api, raw string) error {
-	info, ok := r.g.ParseURL(raw)
-	return r.checkParsed(api, raw, info, ok)
-}
-
-// checkParsed applies the domain policy (spec §3) to raw as the browser parsed it, and
-// warns on the console when it refuses (§3.7).
-func (r *Runtime) checkParsed(api, raw string, info jsbridge.URLInfo, ok bool) error {
-	u, _, err := urlParts(raw, info, ok)
-	if err == nil {
-		err = r.cfg.Policy.Check(api, u)
-	}
-	if err != nil && err != sim.ErrInvalidURL {
-		r.g.Warn(sim.DomainWarning(api, raw, r.cfg.Policy.Domains.List(api)))
-	}
-	return err
-}
+func asReason(err error) sim.Reason { return sim.AsReason(err) }
 
 // redirected re-checks the final URL of a followed redirect (spec §3.6: the browser
 // transport cannot see intermediate hops).
 func (r *Runtime) redirected(id int, finalURL string) {
-	if err := r.checkURL(sim.APIRequest, finalURL); err != nil {
-		reason, _ := err.(sim.Reason)
-		r.do(r.sched.Fail(sim.TaskID(id), reason))
+	info, ok := r.g.ParseURL(finalURL)
+	if x := sim.PlanRedirect(&r.cfg, urlRead("String", finalURL, info, ok)); x != nil {
+		if x.Warning != "" {
+			r.g.Warn(x.Warning)
+		}
+		r.do(r.sched.Fail(sim.TaskID(id), x.Fail.Reason))
 	}
 }

@@ -10,49 +10,35 @@ import (
 	"wxsim/sim"
 )
 
-// connectSocket handles wx.connectSocket(options) for socket id (spec §6.1, §6.5, §6.6).
-// success means the SocketTask was created; policy and argument errors fail and create
-// nothing.
+// connectSocket handles wx.connectSocket(options) for socket id (spec §6.1, §6.5, §6.6):
+// one read of the options, sim's plan, then the socket limit. success means the
+// SocketTask was created; policy and argument errors fail and create nothing.
 func (r *Runtime) connectSocket(id int, o js.Value) {
 	const api = sim.APIConnectSocket
-	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
 	f := r.g.ReadSocket(id, o)
-	if reason, ok := sim.CheckArgs(sim.ParamURL.Of(f.URLType), sim.ParamProtocols.Of(f.ProtocolsType), sim.ParamHeader.Of(f.HeaderType)); !ok {
-		fail(reason)
+	p, refused := sim.PlanSocket(&r.cfg, sim.SocketOptions{
+		URL:           urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
+		ProtocolsType: f.ProtocolsType, HeaderType: f.HeaderType, Header: r.headerReader(o),
+		HeaderSet: f.HeaderSet, Timeout: timeout(f.Timeout),
+	}, r.sched.Interrupted())
+	if refused != nil {
+		r.refuse(id, refused)
 		return
 	}
-	if err := r.checkParsed(api, f.URL, f.Parsed, f.ParsedOK); err != nil {
-		fail(asReason(err))
-		return
-	}
-	var headers []string // sent on the upstream handshake by the relay (spec §6.1, §9)
-	if r.cfg.Relay != "" {
-		h, _, _, err := r.headers(o, f.HeaderType)
-		if err != nil {
-			fail(asReason(err))
-			return
-		}
-		headers = h
-	}
-	if r.sched.Interrupted() {
-		fail(sim.ErrInterrupted)
-		return
-	}
-	tv, terr := strconv.ParseFloat(f.Timeout, 64)
-	effs, err := r.socks.Connect(sim.TaskID(id), r.cfg.Timeout(api, tv, terr == nil))
+	effs, err := r.socks.Connect(sim.TaskID(id), p.Timeout)
 	if err != nil {
-		fail(asReason(err))
+		r.fail(id, sim.Fail{API: api, Reason: asReason(err)})
 		return
 	}
-	if f.HeaderSet && r.cfg.Relay == "" && !r.headerWarned {
+	if p.HeaderWarning && !r.headerWarned {
 		r.headerWarned = true
-		r.g.Warn("wxsim: connectSocket header cannot be sent by the browser's WebSocket; start wxsim with a relay to send it (see README)")
+		r.g.Warn(sim.CannotSendHeaders)
 	}
 	for _, e := range effs {
 		if e.Kind == sim.SocketOpen {
-			if err := r.g.SocketOpen(id, f.URL, headers, ms(e.After)); err != nil {
+			if err := r.g.SocketOpen(id, p.URL, p.Headers, ms(e.After)); err != nil {
 				r.socks.Closed(e.ID)
-				fail(sim.NetworkError(err.Error()))
+				r.fail(id, sim.Fail{API: api, Reason: sim.NetworkError(err.Error())})
 				return
 			}
 			continue
@@ -108,18 +94,14 @@ func (r *Runtime) socketEvent(ev, id int, a, b js.Value) bool {
 // closeSocket handles SocketTask.close / wx.closeSocket for call id on socket sock
 // (spec §6.4): a bad code or reason fails and the socket stays open.
 func (r *Runtime) closeSocket(id, sock int, o js.Value) {
-	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: sim.APICloseSocket, Reason: reason}) }
 	codeType, code, reasonType, reason := r.g.ReadClose(o)
-	if bad, ok := sim.ParamCloseReason.Check(reasonType); !ok {
-		fail(bad)
-		return
-	}
 	c, _ := strconv.ParseFloat(code, 64)
-	closeCode, err := sim.CloseArgs(codeType, c, reason)
-	if err != nil {
-		fail(asReason(err))
+	closeCode, refused := sim.PlanClose(sim.CloseOptions{CodeType: codeType, Code: c, ReasonType: reasonType, Reason: reason})
+	if refused != nil {
+		r.refuse(id, refused)
 		return
 	}
+	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: sim.APICloseSocket, Reason: reason}) }
 	if sock == 0 || !r.g.SocketLive(sock) {
 		fail(sim.ErrNotConnected)
 		return

@@ -3,31 +3,41 @@
 package runtime
 
 import (
-	"strconv"
 	"syscall/js"
-	"time"
 
-	"wxsim/jsbridge"
 	"wxsim/sim"
 )
 
-// start carries out a scheduler Start for transfer q of task id.
-func (r *Runtime) start(id int, q *transfer, timeoutMS float64) {
+// task is what a started request, upload or download needs after its call returned: its
+// plan. All three share the scheduler (queue, time-out, abort, interrupt, settle-once);
+// only the transport start and the success result differ.
+type task struct {
+	api         string
+	req         sim.RequestPlan  // request
+	xfer        sim.TransferPlan // uploadFile, downloadFile
+	contentType string           // response content-type, set at EvDone
+}
+
+// start carries out a scheduler Start for task q of id.
+func (r *Runtime) start(id int, q *task, timeoutMS float64) {
 	switch q.api {
 	case sim.APIRequest:
-		r.g.Fetch(id, q.url, q.method, q.headers, q.chunked, q.manual, timeoutMS)
+		p := &q.req
+		r.g.Fetch(id, p.URL, p.Method, p.Headers, p.Chunked, p.ManualRedirect, timeoutMS)
 	case sim.APIUploadFile:
-		r.g.Upload(id, q.url, q.headers, q.name, q.path, timeoutMS)
+		p := &q.xfer
+		r.g.Upload(id, p.URL, p.Headers, p.Name, p.Path, timeoutMS)
 	case sim.APIDownloadFile:
-		r.g.Download(id, q.url, q.headers, timeoutMS, r.cfg.MaxDownload)
+		p := &q.xfer
+		r.g.Download(id, p.URL, p.Headers, timeoutMS, r.cfg.MaxDownload)
 	}
 }
 
-// succeed delivers the success result of transfer q (the scheduler settled it OK).
-func (r *Runtime) succeed(id int, q *transfer) {
+// succeed delivers the success result of task q (the scheduler settled it OK).
+func (r *Runtime) succeed(id int, q *task) {
 	switch q.api {
 	case sim.APIRequest:
-		p := sim.PlanDecode(q.responseType, q.dataType, q.contentType)
+		p := sim.PlanDecode(q.req.ResponseType, q.req.DataType, q.contentType)
 		r.g.OK(id, sim.OK(sim.APIRequest), p.Raw, p.Charset, p.ParseJSON)
 	case sim.APIUploadFile:
 		r.g.OKUpload(id, sim.OK(sim.APIUploadFile)) // data is always the body as a string (spec §5.1)
@@ -36,101 +46,57 @@ func (r *Runtime) succeed(id int, q *transfer) {
 	}
 }
 
-// finishDownload registers the downloaded body as a temp file, or at filePath (spec
-// §5.2); a filePath that cannot be written fails and keeps no file.
-func (r *Runtime) finishDownload(id int, q *transfer) {
+// finishDownload registers the downloaded body as a temp file, or at its save path
+// (spec §5.2); a save path that cannot be written fails and keeps no file.
+func (r *Runtime) finishDownload(id int, q *task) {
 	size := r.g.TaskSize(id)
-	key, path := "tempFilePath", ""
+	key, path, save := "tempFilePath", "", q.xfer.SavePath
 	var err error
-	if q.filePath != "" {
+	if save != "" {
 		key = "filePath"
-		path, err = r.fs.Write(sim.APIDownloadFile, q.filePath, size, false)
+		path, err = r.fs.Write(sim.APIDownloadFile, save, size, false)
 	} else {
-		path, err = r.fs.AddTemp(size, r.fs.NewTempPath(q.urlPath, q.contentType))
+		path, err = r.fs.AddTemp(size, r.fs.NewTempPath(q.xfer.URLPath, q.contentType))
 	}
 	if err != nil {
 		r.fail(id, sim.Fail{API: sim.APIDownloadFile, Reason: asReason(err)})
 		return
 	}
 	var changes []any
-	if q.filePath != "" {
+	if save != "" {
 		changes = r.changes() // a user file: success once it is stored
 	}
 	r.g.OKDownload(id, key, path, sim.OK(sim.APIDownloadFile), changes)
 }
 
-// transferCommon reads and checks what uploadFile and downloadFile share: url (policy of
-// api's own list, §3), header (§4.3) and timeout. ok is false when it already failed.
-func (r *Runtime) transferCommon(id int, api string, o js.Value) (f transferFields, ok bool) {
-	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
-	tf := r.g.ReadTransfer(id, o)
-	f.TransferFields = tf
-	if reason, ok := sim.ParamURL.Check(tf.URLType); !ok {
-		fail(reason)
-		return f, false
+// transferOptions reads uploadFile/downloadFile options in one call (jsbridge.ReadTransfer).
+func (r *Runtime) transferOptions(id int, o js.Value) sim.TransferOptions {
+	f := r.g.ReadTransfer(id, o)
+	return sim.TransferOptions{
+		URL:        urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
+		HeaderType: f.HeaderType, Header: r.headerReader(o), Timeout: timeout(f.Timeout),
+		FilePathType: f.FilePathType, FilePath: f.FilePath,
+		NameType: f.NameType, Name: f.Name, FormDataType: f.FormDataType,
 	}
-	if err := r.checkParsed(api, tf.URL, tf.Parsed, tf.ParsedOK); err != nil {
-		fail(asReason(err))
-		return f, false
-	}
-	headers, _, _, err := r.headers(o, tf.HeaderType)
-	if err != nil {
-		fail(asReason(err))
-		return f, false
-	}
-	f.headers = headers
-	tv, terr := strconv.ParseFloat(tf.Timeout, 64)
-	f.timeout = r.cfg.Timeout(api, tv, terr == nil)
-	return f, true
 }
 
 // uploadFile handles wx.uploadFile (spec §5.1).
 func (r *Runtime) uploadFile(id int, o js.Value) {
-	const api = sim.APIUploadFile
-	fail := func(reason sim.Reason) { r.fail(id, sim.Fail{API: api, Reason: reason}) }
-	f, ok := r.transferCommon(id, api, o)
-	if !ok {
-		return
-	}
-	if reason, ok := sim.CheckArgs(sim.ParamUploadPath.Of(f.FilePathType), sim.ParamName.Of(f.NameType), sim.ParamFormData.Of(f.FormDataType)); !ok {
-		fail(reason)
-		return
-	}
-	path, _, err := r.fs.Read(api, f.FilePath)
-	if err != nil {
-		fail(asReason(err))
-		return
-	}
-	r.reqs[id] = &transfer{api: api, url: f.URL, headers: sim.UploadHeaders(f.headers), name: f.Name, path: path}
-	r.do(r.sched.Submit(sim.TaskID(id), api, f.timeout))
+	p, refused := sim.PlanUpload(&r.cfg, r.fs, r.transferOptions(id, o))
+	r.submitTransfer(id, p, refused)
 }
 
 // downloadFile handles wx.downloadFile (spec §5.2).
 func (r *Runtime) downloadFile(id int, o js.Value) {
-	const api = sim.APIDownloadFile
-	f, ok := r.transferCommon(id, api, o)
-	if !ok {
-		return
-	}
-	q := &transfer{api: api, url: f.URL, headers: f.headers, urlPath: sim.URLPath(f.URL)}
-	if reason, ok := sim.ParamSavePath.Check(f.FilePathType); !ok {
-		r.fail(id, sim.Fail{API: api, Reason: reason})
-		return
-	}
-	if f.FilePathType == "String" {
-		if err := sim.CheckDownloadPath(f.FilePath); err != nil {
-			r.fail(id, sim.Fail{API: api, Reason: asReason(err)})
-			return
-		}
-		q.filePath = f.FilePath
-	}
-	r.reqs[id] = q
-	r.do(r.sched.Submit(sim.TaskID(id), api, f.timeout))
+	p, refused := sim.PlanDownload(&r.cfg, r.transferOptions(id, o))
+	r.submitTransfer(id, p, refused)
 }
 
-// transferFields are the checked common options of uploadFile and downloadFile.
-type transferFields struct {
-	jsbridge.TransferFields
-	headers []string
-	timeout time.Duration
+func (r *Runtime) submitTransfer(id int, p sim.TransferPlan, refused *sim.Refusal) {
+	if refused != nil {
+		r.refuse(id, refused)
+		return
+	}
+	r.reqs[id] = &task{api: p.API, xfer: p}
+	r.do(r.sched.SubmitVia(sim.TaskID(id), p.API, p.Timeout, p.Transport))
 }
