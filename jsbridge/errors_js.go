@@ -3,7 +3,6 @@
 package jsbridge
 
 import (
-	"errors"
 	"syscall/js"
 )
 
@@ -36,8 +35,8 @@ func ErrorOf(v js.Value) *Error {
 func Try(f func()) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			var je js.Error
-			if e, ok := p.(error); ok && errors.As(e, &je) {
+			if je, ok := p.(js.Error); ok { // syscall/js panics with js.Error itself
+
 				if _, bad := AsUnreadable(p); bad {
 					panic(p) // an unreadable user value fails the whole call (Glue.run)
 				}

@@ -4,7 +4,6 @@ package jsbridge
 
 import (
 	_ "embed"
-	"errors"
 	"syscall/js"
 )
 
@@ -24,12 +23,8 @@ func (u *Unreadable) Error() string { return "parameter." + u.Field + " cannot b
 
 // AsUnreadable reports whether p, a recovered panic, is the guard's unreadable error.
 func AsUnreadable(p any) (*Unreadable, bool) {
-	e, ok := p.(error)
-	if !ok {
-		return nil, false
-	}
-	var je js.Error
-	if !errors.As(e, &je) || !guard.Call("isUnreadable", je.Value).Bool() {
+	je, ok := p.(js.Error) // what syscall/js panics with (a type assertion: errors.As costs 15 KB)
+	if !ok || !guard.Call("isUnreadable", je.Value).Bool() {
 		return nil, false
 	}
 	return &Unreadable{Field: je.Value.Get("field").String(), Message: je.Value.Get("message").String()}, true
