@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"time"
 )
 
 // Defaults of spec §2.
@@ -257,7 +256,7 @@ func (c *Config) Export() map[string]any {
 	timeouts := map[string]any{}
 	for _, k := range timeoutKeys {
 		// in ms with the fraction kept: 0.25 ms must not export as 0, which is refused
-		timeouts[k] = float64(c.Timeout(k, 0, false)) / float64(time.Millisecond)
+		timeouts[k] = c.Timeout(k, 0, false).MS()
 	}
 	var relay any
 	if c.Relay != "" {

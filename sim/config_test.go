@@ -2,7 +2,6 @@ package sim_test
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -103,7 +102,7 @@ func TestConfigExportReparses(t *testing.T) {
 	for _, api := range []string{sim.APIRequest, sim.APIUploadFile, sim.APIConnectSocket, sim.APIDownloadFile} {
 		assert.Equal(t, c.Timeout(api, 0, false), again.Timeout(api, 0, false), api)
 	}
-	assert.Equal(t, 15839*time.Nanosecond, c.Timeout(sim.APIRequest, 0.015839, true), "rounded to the ns, not truncated")
+	assert.Equal(t, 15839*sim.Duration(1), c.Timeout(sim.APIRequest, 0.015839, true), "rounded to the ns, not truncated")
 }
 
 // With several bad fields the error names the same one every time (the first in key

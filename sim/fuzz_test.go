@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"wxsim/sim"
 	"wxsim/sim/urlx"
@@ -377,7 +376,7 @@ func FuzzTimeout(f *testing.F) {
 				t.Fatalf("Timeout(%v, %v) = %v, want networkTimeout's %v", call, isNumber, d, want)
 			}
 		default:
-			if d != 60*time.Second {
+			if d != 60*sim.Second {
 				t.Fatalf("Timeout(%v, %v) with networkTimeout %v = %v, want 60s", call, isNumber, cfgMS, d)
 			}
 		}

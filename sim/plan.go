@@ -2,7 +2,6 @@ package sim
 
 import (
 	"strings"
-	"time"
 )
 
 // A plan is sim's answer to one API call: from the configuration and what one read of
@@ -154,7 +153,7 @@ type RequestPlan struct {
 	Method  string
 	Headers []string     // flattened name, value pairs as sent (the default content-type included)
 	Body    BodyEncoding // the body step the glue carries out with data
-	Timeout time.Duration
+	Timeout Duration
 	// ResponseType and DataType steer the §4.5 decoding; defaults "text" and "json".
 	ResponseType, DataType  string
 	Chunked, ManualRedirect bool
@@ -228,7 +227,7 @@ type TransferPlan struct {
 	API       string
 	URL       string
 	Headers   []string // flattened name, value pairs as sent
-	Timeout   time.Duration
+	Timeout   Duration
 	Transport Transport
 	// uploadFile: the file to send (a canonical path whose bytes are in the glue) as
 	// field Name.
@@ -316,7 +315,7 @@ type SocketPlan struct {
 	// Headers are sent on the upstream handshake by the relay (§6.1, §9); the browser's
 	// WebSocket cannot send any, so the direct transport gets none.
 	Headers   []string
-	Timeout   time.Duration
+	Timeout   Duration
 	Transport Transport
 	// HeaderWarning: the call set headers the direct transport cannot send; the runtime
 	// warns once per wx (CannotSendHeaders).

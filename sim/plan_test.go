@@ -133,28 +133,28 @@ func TestPlanRequestPlans(t *testing.T) {
 	}{
 		{"§4.4 GET object data goes in the query, no content-type direct", false,
 			sim.RequestOptions{URL: str, Data: sim.DataObject},
-			sim.RequestPlan{URL: str.Raw, Method: "GET", Body: sim.QueryAppendForm, Timeout: 5 * time.Second,
+			sim.RequestPlan{URL: str.Raw, Method: "GET", Body: sim.QueryAppendForm, Timeout: 5 * sim.Second,
 				ResponseType: "text", DataType: "json", Transport: sim.TransportDirect}},
 		{"§4.3 the relay always sends the default content-type", true,
 			sim.RequestOptions{URL: str, Data: sim.DataString},
 			sim.RequestPlan{URL: str.Raw, Method: "GET", Body: sim.QueryAppendRaw, Headers: []string{"content-type", "application/json"},
-				Timeout: 5 * time.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportRelay}},
+				Timeout: 5 * sim.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportRelay}},
 		{"§4.4 POST object as JSON, §4.3 Referer dropped, default content-type", false,
 			sim.RequestOptions{URL: str, MethodType: "String", Method: "post", HeaderType: "Object", Header: h("Referer", "x", "X-A", "1"), Data: sim.DataObject},
 			sim.RequestPlan{URL: str.Raw, Method: "POST", Body: sim.BodyJSON, Headers: []string{"X-A", "1", "content-type", "application/json"},
-				Timeout: 5 * time.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportDirect}},
+				Timeout: 5 * sim.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportDirect}},
 		{"§4.4 a form content-type encodes the object as a form and is kept", false,
 			sim.RequestOptions{URL: str, MethodType: "String", Method: "PUT", HeaderType: "Object",
 				Header: h("Content-Type", "application/x-www-form-urlencoded"), Data: sim.DataObject},
 			sim.RequestPlan{URL: str.Raw, Method: "PUT", Body: sim.BodyForm, Headers: []string{"Content-Type", "application/x-www-form-urlencoded"},
-				Timeout: 5 * time.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportDirect}},
+				Timeout: 5 * sim.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportDirect}},
 		{"§8.2 the call's timeout, capped at 60 s; options kept", false,
 			sim.RequestOptions{URL: str, Timeout: sim.Timeout{MS: 90000, Number: true}, ResponseType: "arraybuffer", DataType: "text", Redirect: "manual", Chunked: true},
-			sim.RequestPlan{URL: str.Raw, Method: "GET", Timeout: 60 * time.Second, ResponseType: "arraybuffer", DataType: "text",
+			sim.RequestPlan{URL: str.Raw, Method: "GET", Timeout: 60 * sim.Second, ResponseType: "arraybuffer", DataType: "text",
 				ManualRedirect: true, Chunked: true, Transport: sim.TransportDirect}},
 		{"§8.2 an invalid timeout falls back to networkTimeout", false,
 			sim.RequestOptions{URL: str, Timeout: sim.Timeout{MS: -1, Number: true}},
-			sim.RequestPlan{URL: str.Raw, Method: "GET", Timeout: 5 * time.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportDirect}},
+			sim.RequestPlan{URL: str.Raw, Method: "GET", Timeout: 5 * sim.Second, ResponseType: "text", DataType: "json", Transport: sim.TransportDirect}},
 	}
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
@@ -233,7 +233,7 @@ func TestPlanTransfers(t *testing.T) {
 	t.Run("§5.2 download plans", func(t *testing.T) {
 		p, r := sim.PlanDownload(planConfig(t, false), sim.TransferOptions{URL: down, FilePathType: "Undefined", Timeout: sim.Timeout{MS: 250, Number: true}})
 		require.Nil(t, r, errMsg(r))
-		assert.Equal(t, sim.TransferPlan{API: sim.APIDownloadFile, URL: down.Raw, Timeout: 250 * time.Millisecond,
+		assert.Equal(t, sim.TransferPlan{API: sim.APIDownloadFile, URL: down.Raw, Timeout: 250 * sim.Millisecond,
 			Transport: sim.TransportDirect, URLPath: "/d/file.png"}, p)
 		p, r = sim.PlanDownload(planConfig(t, false), sim.TransferOptions{URL: down, FilePathType: "String", FilePath: "http://usr/a/b.png"})
 		require.Nil(t, r, errMsg(r))
@@ -285,7 +285,7 @@ func TestPlanSocket(t *testing.T) {
 		p, r := sim.PlanSocket(planConfig(t, true), sim.SocketOptions{URL: ws, HeaderType: "Object",
 			Header: sim.Headers(sim.Header{Name: "X-T", Value: "1"}), HeaderSet: true, Timeout: sim.Timeout{MS: 1000, Number: true}}, false)
 		require.Nil(t, r)
-		assert.Equal(t, sim.SocketPlan{URL: ws.Raw, Headers: []string{"X-T", "1"}, Timeout: time.Second, Transport: sim.TransportRelay}, p)
+		assert.Equal(t, sim.SocketPlan{URL: ws.Raw, Headers: []string{"X-T", "1"}, Timeout: sim.Second, Transport: sim.TransportRelay}, p)
 	})
 }
 

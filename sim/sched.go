@@ -2,14 +2,13 @@ package sim
 
 import (
 	"slices"
-	"time"
 )
 
 // MaxConcurrent is the number of transfers one api may run at once (spec §8.1).
 const MaxConcurrent = 10
 
 // BackgroundGrace is how long a hidden app keeps its network (spec §8.3).
-const BackgroundGrace = 5 * time.Second
+const BackgroundGrace = 5 * Second
 
 // TaskID names a task; the runtime chooses it.
 type TaskID int
@@ -35,7 +34,7 @@ type Effect struct {
 	ID    TaskID
 	OK    bool
 	Fail  Fail
-	After time.Duration
+	After Duration
 	// Via is the transport a Start uses: the plan's choice, given to SubmitVia.
 	Via Transport
 }
@@ -50,7 +49,7 @@ const (
 type task struct {
 	api     string
 	state   taskState
-	timeout time.Duration
+	timeout Duration
 	via     Transport
 }
 
@@ -96,12 +95,12 @@ func (s *Scheduler) Interrupted() bool { return s.interrupted }
 
 // Submit registers task id of api with its resolved time-out and dispatches or queues it,
 // for the direct transport.
-func (s *Scheduler) Submit(id TaskID, api string, timeout time.Duration) []Effect {
+func (s *Scheduler) Submit(id TaskID, api string, timeout Duration) []Effect {
 	return s.SubmitVia(id, api, timeout, TransportDirect)
 }
 
 // SubmitVia is Submit for a task its plan gave transport via, which its Start carries.
-func (s *Scheduler) SubmitVia(id TaskID, api string, timeout time.Duration, via Transport) []Effect {
+func (s *Scheduler) SubmitVia(id TaskID, api string, timeout Duration, via Transport) []Effect {
 	if s.interrupted {
 		return []Effect{settleFail(id, api, ErrInterrupted)}
 	}

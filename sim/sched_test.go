@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,8 +13,8 @@ import (
 type driver struct {
 	t        *testing.T
 	s        *Scheduler
-	now      time.Duration
-	timers   map[TaskID]time.Duration // deadline
+	now      Duration
+	timers   map[TaskID]Duration // deadline
 	started  []TaskID
 	running  map[TaskID]bool
 	settled  map[TaskID][]string // errMsgs ("" = ok)
@@ -26,7 +25,7 @@ type driver struct {
 }
 
 func newDriver(t *testing.T) *driver {
-	return &driver{t: t, s: NewScheduler(), timers: map[TaskID]time.Duration{}, running: map[TaskID]bool{}, settled: map[TaskID][]string{}}
+	return &driver{t: t, s: NewScheduler(), timers: map[TaskID]Duration{}, running: map[TaskID]bool{}, settled: map[TaskID][]string{}}
 }
 
 func (d *driver) do(effs []Effect) {
@@ -63,17 +62,17 @@ func (d *driver) do(effs []Effect) {
 }
 
 // advance moves the clock, firing due timers in deadline order.
-func (d *driver) advance(by time.Duration) {
+func (d *driver) advance(by Duration) {
 	end := d.now + by
 	for {
 		var next TaskID
-		best := time.Duration(math.MaxInt64)
+		best := Duration(math.MaxInt64)
 		for id, at := range d.timers {
 			if at <= end && (at < best || (at == best && id < next)) {
 				next, best = id, at
 			}
 		}
-		if best == time.Duration(math.MaxInt64) {
+		if best == Duration(math.MaxInt64) {
 			break
 		}
 		d.now = best
@@ -87,7 +86,7 @@ func (d *driver) advance(by time.Duration) {
 	d.now = end
 }
 
-func (d *driver) submit(id TaskID, timeout time.Duration) { d.do(d.s.Submit(id, APIRequest, timeout)) }
+func (d *driver) submit(id TaskID, timeout Duration) { d.do(d.s.Submit(id, APIRequest, timeout)) }
 
 func (d *driver) result(id TaskID) string {
 	r := d.settled[id]
@@ -99,7 +98,7 @@ func (d *driver) result(id TaskID) string {
 func TestQueueFIFO(t *testing.T) {
 	d := newDriver(t)
 	for i := 1; i <= 13; i++ {
-		d.submit(TaskID(i), time.Minute)
+		d.submit(TaskID(i), 60*Second)
 	}
 	assert.Len(t, d.running, 10)
 	r, q := d.s.Stats()
@@ -118,12 +117,12 @@ func TestQueueExcessOff(t *testing.T) {
 	d := newDriver(t)
 	d.s.QueueExcess = false
 	for i := 1; i <= 11; i++ {
-		d.submit(TaskID(i), time.Minute)
+		d.submit(TaskID(i), 60*Second)
 	}
 	assert.Equal(t, "request:fail exceed max task count", d.result(11))
 	assert.Len(t, d.running, 10)
 	// other apis have their own 10
-	d.do(d.s.Submit(12, APIDownloadFile, time.Minute))
+	d.do(d.s.Submit(12, APIDownloadFile, 60*Second))
 	assert.True(t, d.running[12])
 }
 
@@ -131,7 +130,7 @@ func TestQueueExcessOff(t *testing.T) {
 func TestAbortQueued(t *testing.T) {
 	d := newDriver(t)
 	for i := 1; i <= 11; i++ {
-		d.submit(TaskID(i), time.Minute)
+		d.submit(TaskID(i), 60*Second)
 	}
 	d.do(d.s.Abort(11))
 	assert.Equal(t, "request:fail abort", d.result(11))
@@ -143,8 +142,8 @@ func TestAbortQueued(t *testing.T) {
 // spec §4.7: abort in flight cancels the transport; after completion it is a no-op.
 func TestAbortRunningAndAfter(t *testing.T) {
 	d := newDriver(t)
-	d.submit(1, time.Minute)
-	d.submit(2, time.Minute)
+	d.submit(1, 60*Second)
+	d.submit(2, 60*Second)
 	d.do(d.s.Abort(1))
 	assert.Equal(t, "request:fail abort", d.result(1))
 	assert.Equal(t, 1, d.cancels)
@@ -161,15 +160,15 @@ func TestAbortRunningAndAfter(t *testing.T) {
 func TestTimeoutStartsAtDispatch(t *testing.T) {
 	d := newDriver(t)
 	for i := 1; i <= 10; i++ {
-		d.submit(TaskID(i), time.Minute)
+		d.submit(TaskID(i), 60*Second)
 	}
-	d.submit(11, time.Second)
-	d.advance(5 * time.Second)
+	d.submit(11, Second)
+	d.advance(5 * Second)
 	assert.Empty(t, d.settled[11])
 	d.do(d.s.Complete(4))
-	d.advance(999 * time.Millisecond)
+	d.advance(999 * Millisecond)
 	assert.Empty(t, d.settled[11])
-	d.advance(time.Millisecond)
+	d.advance(Millisecond)
 	assert.Equal(t, "request:fail timeout", d.result(11))
 	assert.Equal(t, 1, d.cancels)
 	r, _ := d.s.Stats()
@@ -188,7 +187,7 @@ func TestSettleOnceRaces(t *testing.T) {
 	for first := range events {
 		for second := range events {
 			d := newDriver(t)
-			d.submit(1, time.Minute)
+			d.submit(1, 60*Second)
 			d.do(events[first](d.s, 1))
 			d.do(events[second](d.s, 1))
 			assert.Equal(t, want[first], d.result(1), "first=%d second=%d", first, second)
@@ -200,21 +199,21 @@ func TestSettleOnceRaces(t *testing.T) {
 func TestBackgroundInterrupt(t *testing.T) {
 	d := newDriver(t)
 	for i := 1; i <= 12; i++ {
-		d.submit(TaskID(i), time.Minute)
+		d.submit(TaskID(i), 60*Second)
 	}
 	d.do(d.s.Hide())
-	d.advance(4999 * time.Millisecond)
+	d.advance(4999 * Millisecond)
 	assert.Empty(t, d.order)
-	d.advance(time.Millisecond)
+	d.advance(Millisecond)
 	for i := 1; i <= 12; i++ {
 		assert.Equal(t, "request:fail interrupted", d.result(TaskID(i)))
 	}
 	assert.Equal(t, 10, d.cancels)
 	assert.Equal(t, 1, d.interrup)
-	d.submit(13, time.Minute)
+	d.submit(13, 60*Second)
 	assert.Equal(t, "request:fail interrupted", d.result(13))
 	d.do(d.s.Show())
-	d.submit(14, time.Minute)
+	d.submit(14, 60*Second)
 	assert.True(t, d.running[14])
 	assert.Empty(t, d.timers[BackgroundTimer])
 }
@@ -222,19 +221,19 @@ func TestBackgroundInterrupt(t *testing.T) {
 // spec §8.3: show within 5 s changes nothing; keepAlive never interrupts.
 func TestBackgroundShowInTime(t *testing.T) {
 	d := newDriver(t)
-	d.submit(1, time.Minute)
+	d.submit(1, 60*Second)
 	d.do(d.s.Hide())
-	d.advance(4 * time.Second)
+	d.advance(4 * Second)
 	d.do(d.s.Show())
-	d.advance(10 * time.Second)
+	d.advance(10 * Second)
 	assert.Empty(t, d.order)
 	assert.True(t, d.running[1])
 
 	k := newDriver(t)
 	k.s.KeepAlive = true
-	k.submit(1, time.Minute)
+	k.submit(1, 60*Second)
 	k.do(k.s.Hide())
-	k.advance(30 * time.Second)
+	k.advance(30 * Second)
 	assert.Empty(t, k.order)
 }
 
@@ -247,7 +246,7 @@ func TestRandomEventsSettleOnce(t *testing.T) {
 		d.s.QueueExcess = seed%5 != 0
 		n := TaskID(1 + rng.IntN(40))
 		for id := TaskID(1); id <= n; id++ {
-			d.submit(id, time.Duration(1+rng.IntN(3000))*time.Millisecond)
+			d.submit(id, Duration(1+rng.IntN(3000))*Millisecond)
 			for range rng.IntN(3) {
 				x := TaskID(1 + rng.IntN(int(id)))
 				switch rng.IntN(7) {
@@ -258,18 +257,18 @@ func TestRandomEventsSettleOnce(t *testing.T) {
 				case 2:
 					d.do(d.s.Abort(x))
 				case 3:
-					d.advance(time.Duration(rng.IntN(1500)) * time.Millisecond)
+					d.advance(Duration(rng.IntN(1500)) * Millisecond)
 				case 4:
 					d.do(d.s.Hide())
 				case 5:
 					d.do(d.s.Show())
 				case 6:
-					d.advance(time.Duration(rng.IntN(6000)) * time.Millisecond)
+					d.advance(Duration(rng.IntN(6000)) * Millisecond)
 				}
 			}
 		}
 		d.do(d.s.Show())
-		d.advance(time.Hour)
+		d.advance(3600 * Second)
 		for id := TaskID(1); id <= n; id++ {
 			require.Len(t, d.settled[id], 1, "seed %d task %d", seed, id)
 		}
@@ -288,18 +287,18 @@ func TestTimeoutResolution(t *testing.T) {
 		api   string
 		v     float64
 		isNum bool
-		want  time.Duration
+		want  Duration
 	}{
-		{APIRequest, 1000, true, time.Second},
-		{APIRequest, 0, true, 5 * time.Second}, // axios timeout:0 means "not set"
-		{APIRequest, -1, true, 5 * time.Second},
-		{APIRequest, math.NaN(), true, 5 * time.Second},
-		{APIRequest, math.Inf(1), true, 5 * time.Second},
-		{APIRequest, 0, false, 5 * time.Second}, // a string or missing
-		{APIRequest, 90000, true, 60 * time.Second},
-		{APIRequest, 1.5, true, 1500 * time.Microsecond},
-		{APIUploadFile, 0, false, 60 * time.Second},
-		{APIDownloadFile, 0, false, 60 * time.Second}, // networkTimeout capped too
+		{APIRequest, 1000, true, Second},
+		{APIRequest, 0, true, 5 * Second}, // axios timeout:0 means "not set"
+		{APIRequest, -1, true, 5 * Second},
+		{APIRequest, math.NaN(), true, 5 * Second},
+		{APIRequest, math.Inf(1), true, 5 * Second},
+		{APIRequest, 0, false, 5 * Second}, // a string or missing
+		{APIRequest, 90000, true, 60 * Second},
+		{APIRequest, 1.5, true, 1500 * (Millisecond / 1000)},
+		{APIUploadFile, 0, false, 60 * Second},
+		{APIDownloadFile, 0, false, 60 * Second}, // networkTimeout capped too
 	}
 	for _, tc := range cases {
 		assert.Equal(t, tc.want, c.Timeout(tc.api, tc.v, tc.isNum), "%s %v %v", tc.api, tc.v, tc.isNum)

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"strconv"
-	"time"
 	"unicode/utf8"
 )
 
@@ -27,7 +26,7 @@ const MaxCloseReasonBytes = 123
 // it stopped reading) would otherwise keep the socket, and its place among the five of
 // §6.5, until the browser's own closing time-out (about 60 s in Chromium); after
 // CloseGrace the socket ends as a dropped one does: onClose with 1006, its slot freed.
-const CloseGrace = 3 * time.Second
+const CloseGrace = 3 * Second
 
 // CloseGraceWarning is the console warning of a socket dropped after CloseGrace.
 const CloseGraceWarning = "wxsim: the server did not answer the socket's close frame within 3 s: the socket is closed with 1006 and no longer counts against the limit of 5 (spec §6.4)"
@@ -52,7 +51,7 @@ const (
 type SocketEffect struct {
 	Kind   SocketEffectKind
 	ID     TaskID
-	After  time.Duration
+	After  Duration
 	Code   int
 	Reason string
 	Fail   Fail
@@ -76,7 +75,7 @@ func NewSockets() *Sockets { return &Sockets{open: map[TaskID]bool{}, closing: m
 // Connect registers socket id. It either fails (the caller delivers connectSocket:fail and
 // creates nothing) or returns the effects to carry out: below 1.7.0 the old socket is
 // closed first; the new one becomes the target of the global API and is opened.
-func (s *Sockets) Connect(id TaskID, timeout time.Duration) ([]SocketEffect, error) {
+func (s *Sockets) Connect(id TaskID, timeout Duration) ([]SocketEffect, error) {
 	var effs []SocketEffect
 	if s.SDK.Less(multiSocketSince) {
 		for _, old := range s.live {
@@ -113,7 +112,7 @@ func (s *Sockets) Closed(id TaskID) {
 // to wait for the server's answer before the socket is dropped (the runtime arms
 // SocketTimer(id) for it), or 0 when no wait applies (the socket is not open: the
 // browser ends a connecting socket itself, and its handshake timer still runs).
-func (s *Sockets) Closing(id TaskID) time.Duration {
+func (s *Sockets) Closing(id TaskID) Duration {
 	if !s.open[id] || s.closing[id] {
 		return 0
 	}

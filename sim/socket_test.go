@@ -3,7 +3,6 @@ package sim
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,17 +13,17 @@ func TestSocketLimit(t *testing.T) {
 	s := NewSockets()
 	s.SDK = Version{2, 0, 0}
 	for i := TaskID(1); i <= 5; i++ {
-		effs, err := s.Connect(i, time.Minute)
+		effs, err := s.Connect(i, 60*Second)
 		require.NoError(t, err)
-		assert.Equal(t, []SocketEffect{{Kind: SocketBind, ID: i}, {Kind: SocketOpen, ID: i, After: time.Minute}}, effs)
+		assert.Equal(t, []SocketEffect{{Kind: SocketBind, ID: i}, {Kind: SocketOpen, ID: i, After: 60 * Second}}, effs)
 	}
-	_, err := s.Connect(6, time.Minute)
+	_, err := s.Connect(6, 60*Second)
 	assert.Equal(t, ErrExceed, err)
 	assert.Equal(t, "connectSocket:fail exceed max task count", Fail{APIConnectSocket, err.(Reason)}.ErrMsg())
 	latest, _ := s.Latest()
 	assert.Equal(t, TaskID(5), latest, "a refused socket does not take the global binding")
 	s.Closed(2)
-	_, err = s.Connect(7, time.Minute)
+	_, err = s.Connect(7, 60*Second)
 	assert.NoError(t, err)
 	assert.Equal(t, 5, s.Live())
 }
@@ -33,14 +32,14 @@ func TestSocketLimit(t *testing.T) {
 func TestSocketSingleMode(t *testing.T) {
 	s := NewSockets()
 	s.SDK = Version{1, 6, 9}
-	_, _ = s.Connect(1, time.Second)
-	effs, err := s.Connect(2, time.Second)
+	_, _ = s.Connect(1, Second)
+	effs, err := s.Connect(2, Second)
 	require.NoError(t, err)
 	assert.Equal(t, SocketEffect{Kind: SocketClose, ID: 1, Code: 1000}, effs[0])
 	latest, _ := s.Latest()
 	assert.Equal(t, TaskID(2), latest)
 	for i := TaskID(3); i < 10; i++ { // never "exceed" in single mode
-		_, err := s.Connect(i, time.Second)
+		_, err := s.Connect(i, Second)
 		assert.NoError(t, err)
 	}
 }
@@ -49,8 +48,8 @@ func TestSocketSingleMode(t *testing.T) {
 func TestSocketTimeoutAndInterrupt(t *testing.T) {
 	s := NewSockets()
 	s.SDK = Version{3, 0, 0}
-	_, _ = s.Connect(1, time.Second)
-	_, _ = s.Connect(2, time.Second)
+	_, _ = s.Connect(1, Second)
+	_, _ = s.Connect(2, Second)
 	s.Opened(2)
 	assert.Equal(t, []SocketEffect{{Kind: SocketFail, ID: 1, Fail: Fail{APIConnectSocket, ErrTimeout}}}, s.Timer(1))
 	assert.Nil(t, s.Timer(2), "an open socket does not time out")
@@ -69,7 +68,7 @@ func TestSocketTimeoutAndInterrupt(t *testing.T) {
 func TestCloseGrace(t *testing.T) {
 	s := NewSockets()
 	s.SDK = Version{3, 0, 0}
-	_, _ = s.Connect(1, time.Second)
+	_, _ = s.Connect(1, Second)
 	assert.Zero(t, s.Closing(1), "connecting: the browser ends it, the handshake timer runs")
 	s.Opened(1)
 	assert.Equal(t, CloseGrace, s.Closing(1))
@@ -78,7 +77,7 @@ func TestCloseGrace(t *testing.T) {
 	assert.Equal(t, []SocketEffect{{Kind: SocketDrop, ID: 1, Code: 1006}}, s.Timer(1))
 	assert.Zero(t, s.Live(), "dropped: the slot is free")
 	assert.Nil(t, s.Timer(1), "a dropped socket has no more events")
-	_, _ = s.Connect(2, time.Second)
+	_, _ = s.Connect(2, Second)
 	s.Opened(2)
 	s.Closing(2)
 	s.Closed(2) // the server answered in time

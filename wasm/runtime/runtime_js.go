@@ -238,7 +238,7 @@ func (r *Runtime) do(effs []sim.Effect) {
 	}
 }
 
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+func ms(d sim.Duration) float64 { return d.MS() }
 
 func (r *Runtime) fail(id int, f sim.Fail) {
 	errno, ok := f.Errno(r.cfg.SDK)
