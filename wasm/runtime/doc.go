@@ -9,6 +9,7 @@
 //	wx.onAppHide/onAppShow/off…         wxsim.hide()/show()                   spec §8.3
 //	wx.onError/offError                 user callbacks that throw             spec §1.2
 //	wx.env.USER_DATA_PATH               "http://usr"                          spec §7.1
+//	wx.getFileSystemManager, file APIs  sim.FS index, Blobs, IndexedDB        spec §7
 //
 // Install puts wx on a global object in-process, so a headless wasm test run by
 // wasmbrowsertest can drive it exactly as page code does; Serve is the entry point used by
