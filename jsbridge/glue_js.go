@@ -3,14 +3,13 @@
 package jsbridge
 
 import (
-	_ "embed"
 	"strconv"
 	"strings"
 	"syscall/js"
 )
 
-//go:embed glue.js
-var glueSource string
+// glueBody is the glue closure's source, assembled once (gluesrc.go).
+var glueBody = glueSource()
 
 // Events the glue sends to Go through the dispatcher: dispatch(ev, id, a, b).
 const (
@@ -74,7 +73,7 @@ func NewGlue(h Handler, exports js.Value) *Glue {
 	})
 	nextID++
 	g.id = nextID
-	factory := js.Global().Get("Function").New(glueSource)
+	factory := js.Global().Get("Function").New(glueBody)
 	g.v = factory.Invoke(fn, exports, g.id, guard)
 	g.slot = g.v.Get("slot")
 	glues[g.id] = g
