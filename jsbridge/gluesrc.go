@@ -7,6 +7,8 @@ import _ "embed"
 // TestGlueModules checks that it is exactly glue/*.js, sorted. (An embed.FS of the
 // directory would do the listing at run time, for about 9 KB more of gzipped wx.wasm.)
 var (
+	//go:embed glue/00_protocol.js
+	glue00 string
 	//go:embed glue/10_core.js
 	glue10 string
 	//go:embed glue/20_options.js
@@ -28,6 +30,7 @@ var (
 )
 
 var glueModules = []struct{ name, src string }{
+	{"00_protocol.js", glue00},
 	{"10_core.js", glue10},
 	{"20_options.js", glue20},
 	{"30_fetch.js", glue30},
@@ -40,8 +43,8 @@ var glueModules = []struct{ name, src string }{
 }
 
 // glueSource is the body of the one glue closure: the modules, in order. glue_js.go
-// evaluates it with new Function once per glue; 10_core.js opens it with "use strict"
-// and reads its arguments.
+// evaluates it with new Function once per glue; 00_protocol.js opens it with "use
+// strict", and 10_core.js reads its arguments.
 func glueSource() string {
 	n := 0
 	for _, m := range glueModules {

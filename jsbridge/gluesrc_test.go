@@ -2,6 +2,7 @@ package jsbridge
 
 import (
 	"embed"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -14,8 +15,9 @@ import (
 //go:embed glue/*.js
 var glueDir embed.FS
 
-// glueModules is glue/*.js in lexical order, core first and the module that returns the
-// glue object last, and each module starts with a comment saying what it holds.
+// glueModules is glue/*.js in lexical order, the prelude first and the module that
+// returns the glue object last, and each module starts with a comment saying what it
+// holds.
 func TestGlueModules(t *testing.T) {
 	ents, err := glueDir.ReadDir("glue")
 	require.NoError(t, err)
@@ -33,14 +35,13 @@ func TestGlueModules(t *testing.T) {
 	}
 	assert.Equal(t, files, listed, "glueModules lists every glue/*.js file once")
 	assert.IsIncreasing(t, listed)
-	assert.Equal(t, "10_core.js", listed[0])
+	assert.Equal(t, "00_protocol.js", listed[0])
+	assert.Equal(t, "10_core.js", listed[1])
 	assert.Equal(t, "99_api.js", listed[len(listed)-1])
-	var all strings.Builder
-	for _, m := range glueModules {
-		all.WriteString(m.src)
-	}
 	src := glueSource()
-	assert.Equal(t, all.String(), src, "the closure is the modules, in order")
-	assert.Regexp(t, `^(//[^\n]*\n)*"use strict";\n`, src, "only comments precede the directive")
-	assert.Equal(t, 1, strings.Count(src, `"use strict"`))
+	assert.True(t, strings.HasPrefix(src, prelude()))
+	assert.Equal(t, prelude()+modulesSource(), src)
+	assert.Regexp(t, `^(//[^\n]*\n)*"use strict";\n`, prelude(), "only comments precede the directive")
+	assert.Contains(t, prelude(), "const EV_CALL = "+strconv.Itoa(EvCall)+", ")
+	assert.Contains(t, prelude(), "const RQ = Object.freeze({ urlType: 0, url: 1, ")
 }

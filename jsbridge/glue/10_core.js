@@ -8,8 +8,8 @@
 // entered through `dispatch(ev, id, a, b)` only when a task is created, aborted, times
 // out, is redirected, ends or fails: through the wasm export wxsim_dispatch when the
 // loader handed over the instance's exports (~10x cheaper than a js.Func call), else
-// through the js.Func `func`.
-"use strict";
+// through the js.Func `func`. Event numbers, answers and packed field orders are the
+// protocol prelude's (protocol.go), which precedes this file in the closure.
 const func = arguments[0], exports = arguments[1], gid = arguments[2], guard = arguments[3];
 const slot = { a: undefined, b: undefined, u: undefined }; // u: an unreadable option Go met (UNREADABLE)
 let kick = false;
@@ -21,14 +21,8 @@ const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b) {
   const r = exports.wxsim_dispatch(gid, ev, id);
   slot.a = undefined; slot.b = undefined;
   if (!kick) { kick = true; setTimeout(resume, 50); }
-  return r === 1 ? true : r === UNREADABLE ? UNREADABLE : false;
+  return r === HANDLED ? true : r === UNREADABLE ? UNREADABLE : false;
 } : func;
-// UNREADABLE is Go's answer when an option it read threw (slot.u: [field, message]).
-const UNREADABLE = 2;
-const EV_CALL = 1, EV_ABORT = 2, EV_TIMER = 3, EV_REDIRECT = 4, EV_DONE = 5, EV_ERROR = 6;
-const EV_SOPEN = 7, EV_SCLOSED = 8, EV_SCLOSE = 9, EV_SSEND = 10, EV_SERROR = 11, EV_LOADED = 12;
-const EV_SYNC = 13, EV_UNREADABLE = 14;
-const BODY_RAW = 1, BODY_JSON = 2, BODY_FORM = 3;
 
 const recs = new Map();      // task id → record
 const timers = new Map();    // timer id → setTimeout handle

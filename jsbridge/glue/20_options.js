@@ -1,38 +1,60 @@
-// 20_options: reading the options of a call in one crossing. Each reader answers its
-// fields in the order Go reads them (glue_js.go), joined with NUL for Go to split. Also
-// the browser's URL parser (parseURL) and the class of request data (dataKind). Every
-// user value is read through the guard (field, tag, guard.*), so a read that throws
-// names its field.
+// 20_options: reading the options of a call in one crossing. Each reader answers one
+// packed record: its fields in the order of the prelude's index object (RQ, SK, TR, CL,
+// PU; protocol.go), joined with NUL for Go to split. Also the browser's URL parser
+// (parseURL) and the class of request data (dataKind). Every user value is read through
+// the guard (field, tag, guard.*), so a read that throws names its field.
 function clean(s) { return s.indexOf("\0") < 0 ? s : s.replace(/\0/g, "\ufffd"); }
 function str(v) { return typeof v === "string" ? clean(v) : ""; }
+// pack joins the fields f of packed record R with NUL; a field left unset is a bug of
+// the glue, thrown rather than sent.
+function pack(f, R) {
+  if (f.length !== R.n || f.includes(undefined)) throw new Error("wxsim: glue bug: a packed record lacks fields");
+  return f.join("\0");
+}
+// parseURL is the browser's reading of raw as PU fields, or null when it does not parse.
 function parseURL(raw) {
   let u;
-  try { u = new URL(raw); } catch (e) { return ""; }
+  try { u = new URL(raw); } catch (e) { return null; }
   const deep = (u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== "";
-  return u.protocol.slice(0, -1) + "\n" + u.hostname + "\n" + u.port + "\n" +
-    (u.username !== "" || u.password !== "" ? 1 : 0) + "\n" + (deep ? 1 : 0);
+  const f = [];
+  f[PU.scheme] = u.protocol.slice(0, -1); f[PU.host] = u.hostname; f[PU.port] = u.port;
+  f[PU.userinfo] = u.username !== "" || u.password !== "" ? "1" : "0";
+  f[PU.pathOrQuery] = deep ? "1" : "0";
+  return f;
 }
+// urlOption parses the url option: null unless it is a string without NUL (a URL
+// containing NUL does not parse).
+function urlOption(url) { return typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : null; }
+// putURL puts the PU fields of parsed at f[at…]; all are "" when it is null.
+function putURL(f, at, parsed) { for (let i = 0; i < PU.n; i++) f[at + i] = parsed ? parsed[i] : ""; }
 function dataKind(v) {
-  if (v === undefined || v === null) return 0;
-  if (typeof v === "string") return 1;
-  if (guard.isBytes(v, "data")) return 2;
-  return typeof v === "object" ? 3 : 4;
+  if (v === undefined || v === null) return DATA_NONE;
+  if (typeof v === "string") return DATA_STRING;
+  if (guard.isBytes(v, "data")) return DATA_BYTES;
+  return typeof v === "object" ? DATA_OBJECT : DATA_OTHER;
 }
 
 Object.assign(glue, {
   // option reading
-  parseURL: parseURL,
+  parseURL: function (raw) { const f = []; putURL(f, 0, parseURL(raw)); return pack(f, PU); },
   // readRequest reads every scalar request option in one call (each Go→JS call costs
-  // tens of µs): NUL-separated fields, see wasm/runtime request_js.go. NULs inside
-  // string options become U+FFFD; a URL containing NUL does not parse.
+  // tens of µs): record RQ, see wasm/runtime request_js.go. NULs inside string options
+  // become U+FFFD; a URL containing NUL does not parse.
   readRequest: function (o) {
     const url = field(o, "url"), method = field(o, "method"), header = field(o, "header");
     const data = field(o, "data"), timeout = field(o, "timeout");
-    const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
-    return [tag(url, "url"), str(url), tag(method, "method"), str(method), tag(header, "header"), dataKind(data), tag(data, "data"),
-      typeof timeout === "number" ? String(timeout) : "", str(field(o, "responseType")),
-      str(field(o, "dataType")), str(field(o, "redirect")), field(o, "enableChunked") === true ? "1" : "",
-      parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
+    const parsed = urlOption(url), f = [];
+    f[RQ.urlType] = tag(url, "url"); f[RQ.url] = str(url);
+    f[RQ.methodType] = tag(method, "method"); f[RQ.method] = str(method);
+    f[RQ.headerType] = tag(header, "header");
+    f[RQ.dataKind] = dataKind(data); f[RQ.dataType] = tag(data, "data");
+    f[RQ.timeout] = typeof timeout === "number" ? String(timeout) : "";
+    f[RQ.responseType] = str(field(o, "responseType"));
+    f[RQ.dataTypeOpt] = str(field(o, "dataType"));
+    f[RQ.redirect] = str(field(o, "redirect"));
+    f[RQ.chunked] = field(o, "enableChunked") === true ? "1" : "";
+    putURL(f, RQ.parsed, parsed);
+    return pack(f, RQ);
   },
   headerList: function (o) {
     const h = field(o, "header"), out = [];
@@ -52,10 +74,15 @@ Object.assign(glue, {
       for (const k of guard.keys(formData, "formData")) form.push(k, guard.str(field(formData, k, "formData." + k), "formData." + k));
       rec.form = form;
     }
-    const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
-    return [tag(url, "url"), str(url), tag(field(o, "header"), "header"), typeof timeout === "number" ? String(timeout) : "",
-      tag(filePath, "filePath"), str(filePath), tag(name, "name"), str(name),
-      ftype, parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
+    const parsed = urlOption(url), f = [];
+    f[TR.urlType] = tag(url, "url"); f[TR.url] = str(url);
+    f[TR.headerType] = tag(field(o, "header"), "header");
+    f[TR.timeout] = typeof timeout === "number" ? String(timeout) : "";
+    f[TR.filePathType] = tag(filePath, "filePath"); f[TR.filePath] = str(filePath);
+    f[TR.nameType] = tag(name, "name"); f[TR.name] = str(name);
+    f[TR.formDataType] = ftype;
+    putURL(f, TR.parsed, parsed);
+    return pack(f, TR);
   },
   // readSocket also keeps the protocols of socket id as the WebSocket constructor reads
   // them (a list of strings), for sockOpen.
@@ -64,13 +91,20 @@ Object.assign(glue, {
     const header = field(o, "header"), ptype = tag(protocols, "protocols");
     const s = socks.get(id);
     if (s && (ptype === "Array" || ptype === "String")) s.protocols = guard.list(protocols, "protocols");
-    const parsed = typeof url === "string" && url.indexOf("\0") < 0 ? parseURL(url) : "";
-    return [tag(url, "url"), str(url), ptype, typeof timeout === "number" ? String(timeout) : "", tag(header, "header"),
-      header && typeof header === "object" && guard.keys(header, "header").length > 0 ? "1" : "",
-      parsed === "" ? "\0\0\0\0" : parsed.split("\n").join("\0")].join("\0");
+    const parsed = urlOption(url), f = [];
+    f[SK.urlType] = tag(url, "url"); f[SK.url] = str(url);
+    f[SK.protocolsType] = ptype;
+    f[SK.timeout] = typeof timeout === "number" ? String(timeout) : "";
+    f[SK.headerType] = tag(header, "header");
+    f[SK.headerSet] = header && typeof header === "object" && guard.keys(header, "header").length > 0 ? "1" : "";
+    putURL(f, SK.parsed, parsed);
+    return pack(f, SK);
   },
   readClose: function (o) {
     const code = field(o, "code"), reason = field(o, "reason");
-    return [tag(code, "code"), typeof code === "number" ? String(code) : "", tag(reason, "reason"), str(reason)].join("\0");
+    const f = [];
+    f[CL.codeType] = tag(code, "code"); f[CL.code] = typeof code === "number" ? String(code) : "";
+    f[CL.reasonType] = tag(reason, "reason"); f[CL.reason] = str(reason);
+    return pack(f, CL);
   },
 });

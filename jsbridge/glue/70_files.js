@@ -39,9 +39,10 @@ function migrate(db, records) {
     tx.onerror = tx.onabort = function () { reject(tx.error); };
   });
 }
-// packRecords packs the records' metadata for Go (see EvLoaded in glue_js.go).
+// packRecords packs the records' metadata for Go: LD.n numbers per record, in the order
+// of LD (see EvLoaded in protocol.go).
 function packRecords(records) {
-  const enc = new TextEncoder(), nums = new Float64Array(records.length * 5);
+  const enc = new TextEncoder(), nums = new Float64Array(records.length * LD.n);
   const num = function (x) { return typeof x === "number" && isFinite(x) ? x : 0; };
   let cap = 0, off = 0;
   for (const r of records) cap += String(r.path).length * 3; // UTF-8 needs at most 3 bytes per UTF-16 unit
@@ -49,8 +50,9 @@ function packRecords(records) {
   records.forEach(function (r, i) {
     const w = enc.encodeInto(String(r.path), bytes.subarray(off)).written;
     off += w;
-    nums[5 * i] = w; nums[5 * i + 1] = num(r.size); nums[5 * i + 2] = r.isDir === true ? 1 : 0;
-    nums[5 * i + 3] = num(r.ctime); nums[5 * i + 4] = num(r.mtime);
+    const at = LD.n * i;
+    nums[at + LD.pathBytes] = w; nums[at + LD.size] = num(r.size); nums[at + LD.isDir] = r.isDir === true ? 1 : 0;
+    nums[at + LD.ctime] = num(r.ctime); nums[at + LD.mtime] = num(r.mtime);
   });
   return [bytes.subarray(0, off), new Uint8Array(nums.buffer)];
 }

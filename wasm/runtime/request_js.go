@@ -40,7 +40,7 @@ func (r *Runtime) request(id int, o js.Value) {
 		fail(asReason(err))
 		return
 	}
-	kind := sim.DataKind(f.DataKind)
+	kind := dataKinds[f.DataKind]
 	enc, err := sim.PlanBody(method, kind, ct)
 	if err != nil {
 		if kind == sim.DataOther {
@@ -79,6 +79,10 @@ func (r *Runtime) request(id int, o js.Value) {
 }
 
 var bodyKinds = map[sim.BodyEncoding]int{sim.BodyRaw: jsbridge.BodyRaw, sim.BodyJSON: jsbridge.BodyJSON, sim.BodyForm: jsbridge.BodyForm}
+
+// dataKinds are the sim classes of the glue's data classes (RequestFields.DataKind).
+var dataKinds = [...]sim.DataKind{jsbridge.DataNone: sim.DataNone, jsbridge.DataString: sim.DataString,
+	jsbridge.DataBytes: sim.DataArrayBuffer, jsbridge.DataObject: sim.DataObject, jsbridge.DataOther: sim.DataOther}
 
 // headers reads the header option into flattened name/value pairs (spec §4.3).
 func (r *Runtime) headers(o js.Value, typ string) (pairs []string, ct string, hasCT bool, err error) {
