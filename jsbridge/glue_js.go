@@ -297,9 +297,11 @@ func (g *Glue) ReadClose(o js.Value) (codeType, code, reasonType, reason string)
 func (g *Glue) SocketBind(id int) { g.v.Call("sockBind", id) }
 
 // SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) with the
-// protocols ReadSocket kept, and its handshake timer.
-func (g *Glue) SocketOpen(id int, url string, headers []string, timeoutMS float64) error {
-	return Try(func() { g.v.Call("sockOpen", id, url, strs(headers), timeoutMS) })
+// protocols ReadSocket kept, and its handshake time-out: EvTimer(timer) after
+// timeoutMS. timer is the socket's timer id for as long as it lives (the glue clears it
+// when the socket ends); the glue knows no rule for it.
+func (g *Glue) SocketOpen(id, timer int, url string, headers []string, timeoutMS float64) error {
+	return Try(func() { g.v.Call("sockOpen", id, timer, url, strs(headers), timeoutMS) })
 }
 
 // SocketError delivers errMsg to socket id's onError listeners.

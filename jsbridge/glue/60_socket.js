@@ -1,10 +1,10 @@
 // 60_socket: connectSocket and the global socket API. A record per SocketTask; frames and
 // events stay in JS. Go hears of the handshake, the close event, close() calls and
 // failing sends only. The WebSocket goes to the server directly or through the relay
-// (50_relay.js), whose first frame says whether the upstream opened.
+// (50_relay.js), whose first frame says whether the upstream opened. A socket's timer
+// (handshake time-out, then close grace) has the id Go gave sockOpen (sim.SocketTimer).
 const socks = new Map();
 let latestSock = 0;
-function sockTimer(id) { return -id - 1; } // timer ids of handshakes (sim.SocketTimer)
 function emitSock(s, k, payload) {
   const ls = s.ls[k];
   if (ls) for (const f of ls.slice()) call(f, payload, "SocketTask.on" + k);
@@ -14,7 +14,7 @@ function emitSock(s, k, payload) {
   }
 }
 function sockTask(id) {
-  const s = { id: id, ws: null, ls: Object.create(null), failed: false, closed: false, task: null };
+  const s = { id: id, ws: null, ls: Object.create(null), failed: false, closed: false, task: null, timer: undefined };
   socks.set(id, s);
   const t = {
     send: function (o) { sockSend(s, o, "sendSocketMessage"); },
@@ -49,7 +49,7 @@ function sockSend(s, o, api) {
 function sockEnd(s) {
   const ws = s.ws;
   socks.delete(s.id);
-  clearTimer(sockTimer(s.id));
+  clearTimer(s.timer);
   if (ws) {
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     if (ws.readyState === 0 || ws.readyState === 1) { try { ws.close(); } catch (e) { /* closing anyway */ } }
@@ -73,7 +73,7 @@ function sockConnect(s, url, protocols, r) {
   if (s.pendingClose) ws.close(s.pendingClose[0], s.pendingClose[1]); // closed while connecting, as in the browser
   const opened = function (header) {
     s.up = true;
-    clearTimer(sockTimer(id));
+    clearTimer(s.timer);
     dispatch(EV_SOPEN, id);
     emitSock(s, "Open", { header: header, profile: {} });
   };
@@ -122,7 +122,7 @@ function checkProtocols(list) {
 // sockClosed ends socket s: onClose, then Go learns it closed.
 function sockClosed(s, code, reason) {
   socks.delete(s.id);
-  clearTimer(sockTimer(s.id));
+  clearTimer(s.timer);
   emitSock(s, "Close", { code: code, reason: reason });
   s.ls = Object.create(null);
   dispatch(EV_SCLOSED, s.id);
@@ -145,16 +145,18 @@ Object.assign(glue, {
     }
   },
   sockBind: function (id) { latestSock = id; },
-  sockOpen: function (id, url, headers, timeoutMs) {
+  // sockOpen starts socket id with its handshake time-out on timer (Go's id for it).
+  sockOpen: function (id, timer, url, headers, timeoutMs) {
     const s = socks.get(id), protocols = s.protocols;
+    s.timer = timer;
     if (!relay) { // a throw (bad protocols) refuses the task, before its timer is armed: Go fails connectSocket
       sockConnect(s, url, protocols, null);
-      setTimer(sockTimer(id), timeoutMs);
+      setTimer(timer, timeoutMs);
       s.opening = true;
       return;
     }
     checkProtocols(protocols); // throws as new WebSocket would, before anything starts
-    setTimer(sockTimer(id), timeoutMs);
+    setTimer(timer, timeoutMs);
     s.opening = true;
     const go = function (sess) {
       if (socks.get(id) !== s || s.failed) return;

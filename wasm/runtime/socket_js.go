@@ -50,7 +50,7 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 	}
 	for _, e := range effs {
 		if e.Kind == sim.SocketOpen {
-			if err := r.g.SocketOpen(id, f.URL, headers, ms(e.After)); err != nil {
+			if err := r.g.SocketOpen(id, int(sim.SocketTimer(sim.TaskID(id))), f.URL, headers, ms(e.After)); err != nil {
 				r.socks.Closed(e.ID)
 				fail(sim.NetworkError(err.Error()))
 				return
