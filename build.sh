@@ -89,7 +89,7 @@ test)
 	browser_env
 	jslib
 	echo "== native tests"
-	go test -race -count=1 ./sim/... ./tests/fixture/... ./tests/mqttfixture/... ./wasm
+	go test -race -count=1 ./sim/... ./jsbridge ./tests/fixture/... ./tests/mqttfixture/... ./wasm
 	echo "== wasm tests in headless Chromium (jsbridge, wasm/runtime; driven by tests/e2e for the fixture)"
 	go test -count=1 -timeout 5m -run '^TestWasmPackages$' ./tests/e2e/
 	echo "== end-to-end tests in headless Chromium"

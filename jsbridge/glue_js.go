@@ -3,38 +3,13 @@
 package jsbridge
 
 import (
-	_ "embed"
 	"strconv"
 	"strings"
 	"syscall/js"
 )
 
-//go:embed glue.js
-var glueSource string
-
-// Events the glue sends to Go through the dispatcher: dispatch(ev, id, a, b).
-const (
-	EvCall     = 1 // a new API call: a = api number, b = options
-	EvAbort    = 2 // task.abort() on an unsettled task
-	EvTimer    = 3 // a timer set with SetTimer fired
-	EvRedirect = 4 // the response was redirected: a = final URL
-	EvDone     = 5 // the body is complete: a = status, b = content-type
-	EvError    = 6 // transport error: a = JS error name, b = message
-	// EvUnreadable: reading a user value of the call threw (guard.js); a = the API name the
-	// call reports as, b = [field, message]. id 0 is a …Sync call (answer with SyncResult).
-	EvUnreadable = 14
-)
-
-// unreadableAnswer is dispatch's answer when the handler met an unreadable user value:
-// the glue then sends EvUnreadable for that call.
-const unreadableAnswer = 2
-
-// Body encodings the glue performs (JSON.stringify and encodeURIComponent stay in JS).
-const (
-	BodyRaw  = 1
-	BodyJSON = 2
-	BodyForm = 3
-)
+// glueBody is the glue closure's source, assembled once (gluesrc.go).
+var glueBody = glueSource()
 
 // Handler receives glue events. It returns true when it has dealt with the event; on
 // false, or if it panics, the glue fails the task itself ("internal error"), so every
@@ -63,10 +38,10 @@ func NewGlue(h Handler, exports js.Value) *Glue {
 	fn, release := NewFunc("dispatch", func(_ js.Value, args []js.Value) any {
 		if ev := args[0].Int(); ev != 0 { // 0: only lets Go run its goroutines
 			switch g.run(ev, args[1].Int(), arg(args, 2), arg(args, 3)) {
-			case 1:
+			case answerHandled:
 				return true
-			case unreadableAnswer:
-				return unreadableAnswer
+			case answerUnreadable:
+				return answerUnreadable
 			}
 			return false
 		}
@@ -74,7 +49,7 @@ func NewGlue(h Handler, exports js.Value) *Glue {
 	})
 	nextID++
 	g.id = nextID
-	factory := js.Global().Get("Function").New(glueSource)
+	factory := js.Global().Get("Function").New(glueBody)
 	g.v = factory.Invoke(fn, exports, g.id, guard)
 	g.slot = g.v.Get("slot")
 	glues[g.id] = g
@@ -89,38 +64,38 @@ func arg(args []js.Value, i int) js.Value {
 	return js.Undefined()
 }
 
-// dispatch is the wasm export the glue calls: 1 when handled, 0 when not, 2 when a user
-// value of the call could not be read.
+// dispatch is the wasm export the glue calls: answerHandled, answerUnhandled, or
+// answerUnreadable when a user value of the call could not be read.
 //
 //go:wasmexport wxsim_dispatch
 func dispatch(gid, ev, id int32) int32 {
 	g := glues[gid]
 	if g == nil {
-		return 0
+		return answerUnhandled
 	}
 	return g.run(int(ev), int(id), g.slot.Get("a"), g.slot.Get("b"))
 }
 
 // run calls the handler under the guard every entry into Go has: a user value that threw
-// when read (AsUnreadable) goes to the glue in slot.u and answers 2; any other Go panic
-// is reported on the console and answers 0, so the glue fails that task instead of the
-// program dying.
+// when read (AsUnreadable) goes to the glue in slot.u and answers answerUnreadable; any
+// other Go panic is reported on the console and answers answerUnhandled, so the glue
+// fails that task instead of the program dying.
 func (g *Glue) run(ev, id int, a, b js.Value) (ok int32) {
 	defer func() {
 		if p := recover(); p != nil {
 			if u, isU := AsUnreadable(p); isU {
 				g.slot.Set("u", []any{u.Field, u.Message})
-				ok = unreadableAnswer
+				ok = answerUnreadable
 				return
 			}
-			ok = 0
+			ok = answerUnhandled
 			ConsoleError("wxsim: internal error in dispatch: " + panicText(p))
 		}
 	}()
 	if !g.h(ev, id, a, b) {
-		return 0
+		return answerUnhandled
 	}
-	return 1
+	return answerHandled
 }
 
 // Release frees the dispatcher; the glue must not be used afterwards.
@@ -168,18 +143,14 @@ type URLInfo struct {
 // ParseURL parses raw with the browser's URL parser; ok is false if it does not parse or
 // is not absolute.
 func (g *Glue) ParseURL(raw string) (URLInfo, bool) {
-	s := g.v.Call("parseURL", raw).String()
-	f := strings.Split(s, "\n")
-	if len(f) != 5 {
-		return URLInfo{}, false
-	}
-	return URLInfo{Scheme: f[0], Host: f[1], Port: f[2], Userinfo: f[3] == "1", PathOrQuery: f[4] == "1"}, true
+	f := g.packed("parseURL", urlFields, raw)
+	return parsedURL(f), f[urlScheme] != ""
 }
 
 // RequestFields are the scalar options of one request, read in one call (ReadRequest).
 type RequestFields struct {
 	URLType, URL, MethodType, Method, HeaderType string
-	DataKind                                     int // 0 none, 1 string, 2 ArrayBuffer/view, 3 object, 4 other
+	DataKind                                     int // a Data… class
 	DataType                                     string
 	Timeout                                      string // String(timeout) when it is a number, else ""
 	ResponseType, DataTypeOpt, Redirect          string
@@ -191,18 +162,18 @@ type RequestFields struct {
 // ReadRequest reads the options object o of a request in one JS call. Type fields hold
 // Object.prototype.toString tags ("String", "Undefined", ...).
 func (g *Glue) ReadRequest(o js.Value) RequestFields {
-	f := g.packed("readRequest", 17, o)
+	f := g.packed("readRequest", rqFields, o)
 	return RequestFields{
-		URLType: f[0], URL: f[1], MethodType: f[2], Method: f[3], HeaderType: f[4],
-		DataKind: int(f[5][0] - '0'), DataType: f[6], Timeout: f[7],
-		ResponseType: f[8], DataTypeOpt: f[9], Redirect: f[10], Chunked: f[11] == "1",
-		Parsed: parsedURL(f[12:]), ParsedOK: f[12] != "",
+		URLType: f[rqURLType], URL: f[rqURL], MethodType: f[rqMethodType], Method: f[rqMethod], HeaderType: f[rqHeaderType],
+		DataKind: int(f[rqDataKind][0] - '0'), DataType: f[rqDataType], Timeout: f[rqTimeout],
+		ResponseType: f[rqResponseType], DataTypeOpt: f[rqDataTypeOpt], Redirect: f[rqRedirect], Chunked: f[rqChunked] == "1",
+		Parsed: parsedURL(f[rqParsed:]), ParsedOK: f[rqParsedScheme] != "",
 	}
 }
 
-// packed calls the glue reader method on options o, which answers n NUL-separated
-// fields in one string (one crossing instead of one per option). A different count is a
-// bug in the glue.
+// packed calls the glue reader method with args; it answers the n NUL-separated fields
+// of one packed record (protocol.go) in one string, one crossing instead of one per
+// option. A different count is a bug in the glue.
 func (g *Glue) packed(method string, n int, args ...any) []string {
 	f := strings.Split(g.v.Call(method, args...).String(), "\x00")
 	if len(f) != n {
@@ -211,10 +182,11 @@ func (g *Glue) packed(method string, n int, args ...any) []string {
 	return f
 }
 
-// parsedURL reads the five packed fields of the glue's parseURL (scheme, host, port,
-// userinfo, path-or-query); an empty scheme means the URL did not parse.
+// parsedURL reads the urlFields fields of a parsed URL at the start of f; they are all
+// empty when the URL did not parse.
 func parsedURL(f []string) URLInfo {
-	return URLInfo{Scheme: f[0], Host: f[1], Port: f[2], Userinfo: f[3] == "1", PathOrQuery: f[4] == "1"}
+	return URLInfo{Scheme: f[urlScheme], Host: f[urlHost], Port: f[urlPort],
+		Userinfo: f[urlUserinfo] == "1", PathOrQuery: f[urlPathOrQuery] == "1"}
 }
 
 // HeaderList returns the own enumerable keys of o.header with String(value), flattened.
@@ -294,15 +266,6 @@ func strs(ss []string) []any {
 	return out
 }
 
-// Socket events the glue sends to Go.
-const (
-	EvSocketOpen   = 7  // handshake complete
-	EvSocketClosed = 8  // close event fired: the socket is gone
-	EvSocketClose  = 9  // SocketTask.close / wx.closeSocket: a = socket id (0: none), b = options
-	EvSocketSend   = 10 // a send that cannot go: a = 1 if connected, b = the data's type tag
-	EvSocketError  = 11 // the browser's error event
-)
-
 // DefineSocketAPI sets connectSocket, sendSocketMessage, closeSocket and onSocket… on
 // target; connectSocket sends EvCall(api, options) and returns the SocketTask.
 func (g *Glue) DefineSocketAPI(target js.Value, api int) { g.v.Call("defineSocketAPI", target, api) }
@@ -317,28 +280,28 @@ type SocketFields struct {
 
 // ReadSocket reads connectSocket options in one JS call.
 func (g *Glue) ReadSocket(id int, o js.Value) SocketFields {
-	f := g.packed("readSocket", 11, id, o)
-	return SocketFields{URLType: f[0], URL: f[1], ProtocolsType: f[2], Timeout: f[3], HeaderType: f[4], HeaderSet: f[5] == "1",
-		Parsed: parsedURL(f[6:]), ParsedOK: f[6] != ""}
+	f := g.packed("readSocket", skFields, id, o)
+	return SocketFields{URLType: f[skURLType], URL: f[skURL], ProtocolsType: f[skProtocolsType], Timeout: f[skTimeout],
+		HeaderType: f[skHeaderType], HeaderSet: f[skHeaderSet] == "1",
+		Parsed: parsedURL(f[skParsed:]), ParsedOK: f[skParsedScheme] != ""}
 }
 
 // ReadClose reads the code and reason options of a close call: their type tags, the code
 // as text when it is a number, and the reason when it is a string.
 func (g *Glue) ReadClose(o js.Value) (codeType, code, reasonType, reason string) {
-	f := strings.Split(g.v.Call("readClose", o).String(), "\x00")
-	if len(f) != 4 {
-		return "Undefined", "", "Undefined", ""
-	}
-	return f[0], f[1], f[2], f[3]
+	f := g.packed("readClose", clFields, o)
+	return f[clCodeType], f[clCode], f[clReasonType], f[clReason]
 }
 
 // SocketBind makes socket id the target of the global socket API.
 func (g *Glue) SocketBind(id int) { g.v.Call("sockBind", id) }
 
 // SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) with the
-// protocols ReadSocket kept, and its handshake timer.
-func (g *Glue) SocketOpen(id int, url string, headers []string, timeoutMS float64) error {
-	return Try(func() { g.v.Call("sockOpen", id, url, strs(headers), timeoutMS) })
+// protocols ReadSocket kept, and its handshake time-out: EvTimer(timer) after
+// timeoutMS. timer is the socket's timer id for as long as it lives (the glue clears it
+// when the socket ends); the glue knows no rule for it.
+func (g *Glue) SocketOpen(id, timer int, url string, headers []string, timeoutMS float64) error {
+	return Try(func() { g.v.Call("sockOpen", id, timer, url, strs(headers), timeoutMS) })
 }
 
 // SocketError delivers errMsg to socket id's onError listeners.
@@ -370,10 +333,10 @@ type TransferFields struct {
 
 // ReadTransfer reads uploadFile/downloadFile options in one JS call.
 func (g *Glue) ReadTransfer(id int, o js.Value) TransferFields {
-	f := g.packed("readTransfer", 14, id, o)
-	return TransferFields{URLType: f[0], URL: f[1], HeaderType: f[2], Timeout: f[3], FilePathType: f[4], FilePath: f[5],
-		NameType: f[6], Name: f[7], FormDataType: f[8],
-		Parsed: parsedURL(f[9:]), ParsedOK: f[9] != ""}
+	f := g.packed("readTransfer", trFields, id, o)
+	return TransferFields{URLType: f[trURLType], URL: f[trURL], HeaderType: f[trHeaderType], Timeout: f[trTimeout],
+		FilePathType: f[trFilePathType], FilePath: f[trFilePath], NameType: f[trNameType], Name: f[trName],
+		FormDataType: f[trFormDataType], Parsed: parsedURL(f[trParsed:]), ParsedOK: f[trParsedScheme] != ""}
 }
 
 // Upload starts the multipart upload of task id: the file at path (its bytes are in
@@ -448,12 +411,6 @@ func (g *Glue) OKStat(id int, errMsg string, size int64, isDir bool, mode int, a
 	g.v.Call("okStat", id, errMsg, float64(size), isDir, mode, float64(atime), float64(mtime))
 }
 
-// EvLoaded carries the persisted records after Load, packed so that n records cost two
-// crossings, not 5n: a is a Uint8Array of their paths' UTF-8 bytes one after another, b
-// a Uint8Array over five little-endian float64s per record: [path bytes, size, isDir
-// (1 or 0), ctime, mtime] (times in Unix ms; a missing number is 0).
-const EvLoaded = 12
-
 // Load reads the persisted files of appId from IndexedDB (one record per path; a
 // database of the older layout, one "#index" record of all metadata, is rewritten so
 // first); Go hears EvLoaded with the records. The returned promise resolves with "" when
@@ -466,10 +423,6 @@ func (g *Glue) Load(appID string) js.Value { return g.v.Call("load", appID) }
 func (g *Glue) Persist(id int, changes []any, res map[string]any) {
 	g.v.Call("persist", id, changes, res)
 }
-
-// EvSync is a …Sync call: id is the api number, a the arguments array. The handler
-// answers with SyncResult before returning.
-const EvSync = 13
 
 // SyncResult answers the …Sync call in progress: its return value, or (errMsg != "")
 // the message of the Error it throws.

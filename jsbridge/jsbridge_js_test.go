@@ -3,6 +3,7 @@
 package jsbridge
 
 import (
+	"strings"
 	"syscall/js"
 	"testing"
 
@@ -143,4 +144,53 @@ func TestGlueForm(t *testing.T) {
 	}()
 	require.NotNil(t, u, "a throwing toString is the guard's unreadable error, for the dispatcher to fail the call")
 	assert.Equal(t, Unreadable{Field: "header.s", Message: "Error: no"}, *u)
+}
+
+// The prelude evaluates to the numbers and index objects of protocol.go, frozen.
+func TestGluePrelude(t *testing.T) {
+	var names []string
+	for _, group := range jsConsts {
+		for _, c := range group {
+			names = append(names, c.name)
+		}
+	}
+	for _, r := range records {
+		names = append(names, r.js)
+	}
+	v := js.Global().Get("Function").New(`"use strict";` + prelude() + "return {" + strings.Join(names, ", ") + "};").Invoke()
+	for _, group := range jsConsts {
+		for _, c := range group {
+			assert.Equal(t, c.value, v.Get(c.name).Int(), c.name)
+		}
+	}
+	for _, r := range records {
+		o := v.Get(r.js)
+		assert.True(t, js.Global().Get("Object").Call("isFrozen", o).Bool(), r.js)
+		assert.Equal(t, len(r.fields)+1, js.Global().Get("Object").Call("keys", o).Length(), r.js)
+		for _, f := range r.fields {
+			assert.Equal(t, f.index, o.Get(f.name).Int(), r.js+"."+f.name)
+		}
+		assert.Equal(t, r.n, o.Get("n").Int(), r.js+".n")
+	}
+}
+
+// The socket, transfer and close readers answer their records in the order Go reads.
+func TestGlueReadSocketTransferClose(t *testing.T) {
+	g := NewGlue(func(int, int, js.Value, js.Value) bool { return true }, js.Undefined())
+	defer g.Release()
+	s := g.ReadSocket(0, eval(`({url: 'wss://a.example:9000/ws', protocols: ['p'], timeout: 5, header: {a: 1}})`))
+	assert.Equal(t, SocketFields{URLType: "String", URL: "wss://a.example:9000/ws", ProtocolsType: "Array", Timeout: "5",
+		HeaderType: "Object", HeaderSet: true,
+		Parsed: URLInfo{Scheme: "wss", Host: "a.example", Port: "9000", PathOrQuery: true}, ParsedOK: true}, s)
+	s = g.ReadSocket(0, eval(`({url: 7, header: {}})`))
+	assert.Equal(t, SocketFields{URLType: "Number", ProtocolsType: "Undefined", HeaderType: "Object"}, s)
+	f := g.ReadTransfer(0, eval(`({url: 'https://u:p@a.example/up', header: null, timeout: 'x', filePath: 'http://tmp/f',
+		name: 'file', formData: {k: 'v'}})`))
+	assert.Equal(t, TransferFields{URLType: "String", URL: "https://u:p@a.example/up", HeaderType: "Null", FilePathType: "String",
+		FilePath: "http://tmp/f", NameType: "String", Name: "file", FormDataType: "Object",
+		Parsed: URLInfo{Scheme: "https", Host: "a.example", Userinfo: true, PathOrQuery: true}, ParsedOK: true}, f)
+	codeType, code, reasonType, reason := g.ReadClose(eval(`({code: 1000, reason: 'bye\0'})`))
+	assert.Equal(t, []string{"Number", "1000", "String", "bye\ufffd"}, []string{codeType, code, reasonType, reason})
+	codeType, code, reasonType, reason = g.ReadClose(eval(`undefined`))
+	assert.Equal(t, []string{"Undefined", "", "Undefined", ""}, []string{codeType, code, reasonType, reason})
 }

@@ -27,7 +27,10 @@ var banned = map[string]string{
 // request runtime, which measured 0.746 MB (0.778 MB with sockets). The file system
 // manager and transfers (issue 5) brought it to 0.850 MB; the budget keeps 50 KB of
 // room over that so a heavy dependency (fmt +171 KB, net/url +228 KB) still fails.
-const MaxGzipBytes = 900_000
+// Later work used that room up (0.8996 MB); issue 12's glue modules and protocol
+// prelude (their comments and names are embedded JS) brought it to 0.9023 MB, and the
+// budget to 0.91 MB.
+const MaxGzipBytes = 910_000
 
 func wasmEnv() []string { return append(os.Environ(), "GOOS=js", "GOARCH=wasm") }
 

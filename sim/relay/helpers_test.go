@@ -27,8 +27,8 @@ import (
 	"wxsim/sim/internal/tlstest"
 )
 
-// The tests drive the relay as a page does (jsbridge/glue.js): HTTP calls to the relay's
-// own loopback server with Origin, Host, token, session and target, and upstream
+// The tests drive the relay as a page does (jsbridge/glue/*.js): HTTP calls to the
+// relay's own loopback server with Origin, Host, token, session and target, and upstream
 // fixtures on loopback TLS servers reached under reserved `.test` names through
 // Options.Pins or a map-based resolver. No real DNS, no traffic beyond loopback.
 
@@ -422,8 +422,8 @@ func hashReader(r io.Reader) (string, int64, error) {
 	return hex.EncodeToString(hs.Sum(nil)), n, err
 }
 
-// wsURL is the relay's WebSocket URL for a session and target, built like glue.js:
-// each query value is encodeURIComponent'd once.
+// wsURL is the relay's WebSocket URL for a session and target, built like
+// jsbridge/glue/60_socket.js: each query value is encodeURIComponent'd once.
 func (h *harness) wsURL(token, sess string, tg target) string {
 	js, err := json.Marshal(tg)
 	require.NoError(h.t, err)

@@ -15,7 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// progressURL is the page's progress stream URL for a session, built like glue.js.
+// progressURL is the page's progress stream URL for a session, built like
+// jsbridge/glue/50_relay.js.
 func (h *harness) progressURL(token, sess string) string {
 	return "ws" + strings.TrimPrefix(h.srv.URL, "http") + "/relay/progress?token=" + encodeURIComponent(token) +
 		"&session=" + encodeURIComponent(sess)

@@ -21,7 +21,7 @@
 //
 // Every refusal reaches the page as a clear errMsg and the server log as one line.
 //
-// The protocol between page and relay (jsbridge/glue.js is its only client):
+// The protocol between page and relay (the glue, jsbridge/glue/*.js, is its only client):
 //
 //	GET  /relay/token    → the token, to same-origin pages of the server only
 //	POST /relay/session  X-Wxsim-Token; body: the app's config as JSON → {"session": id}

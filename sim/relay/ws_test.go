@@ -165,7 +165,8 @@ func socket(rawURL string, header ...[2]string) target {
 // Spec §6.1, §9: the upstream handshake carries the user's header and protocols, WeChat's
 // Referer and User-Agent and the app's cookies; the first frame to the page is the
 // control frame with the upstream's header and protocol. The call description is
-// decoded once, as glue.js encodes it once: a '%' in it stays a '%'.
+// decoded once, as the glue (jsbridge/glue/60_socket.js) encodes it once: a '%' in it
+// stays a '%'.
 func TestWSHandshake_Spec6_1_9(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)

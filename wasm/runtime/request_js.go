@@ -18,7 +18,7 @@ func (r *Runtime) request(id int, o js.Value) {
 		URL:        urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
 		MethodType: f.MethodType, Method: f.Method,
 		HeaderType: f.HeaderType, Header: r.headerReader(o),
-		Data: sim.DataKind(f.DataKind), DataTag: f.DataType,
+		Data: dataKinds[f.DataKind], DataTag: f.DataType,
 		Timeout:      timeout(f.Timeout),
 		ResponseType: f.ResponseType, DataType: f.DataTypeOpt, Redirect: f.Redirect,
 		Chunked: f.Chunked,
@@ -48,6 +48,10 @@ func (r *Runtime) request(id int, o js.Value) {
 }
 
 var bodyKinds = map[sim.BodyEncoding]int{sim.BodyRaw: jsbridge.BodyRaw, sim.BodyJSON: jsbridge.BodyJSON, sim.BodyForm: jsbridge.BodyForm}
+
+// dataKinds are the sim classes of the glue's data classes (RequestFields.DataKind).
+var dataKinds = [...]sim.DataKind{jsbridge.DataNone: sim.DataNone, jsbridge.DataString: sim.DataString,
+	jsbridge.DataBytes: sim.DataArrayBuffer, jsbridge.DataObject: sim.DataObject, jsbridge.DataOther: sim.DataOther}
 
 // headerReader reads o.header's keys and String(values) when the plan asks for them.
 func (r *Runtime) headerReader(o js.Value) sim.HeaderReader {

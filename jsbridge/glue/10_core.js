@@ -1,0 +1,204 @@
+// 10_core: what every other module builds on. The closure's arguments, the entry into Go
+// (dispatch), task records and their settlement, asynchronous delivery of user callbacks
+// (later/flush, throws caught and reported), task and global listener lists, timers, and
+// the glue object the modules add their methods to (99_api.js returns it).
+//
+// The glue does mechanical browser work for the Go runtime. No wx rules live here: Go
+// (package sim via wasm/runtime) decides every outcome, and the glue carries it out. Go is
+// entered through `dispatch(ev, id, a, b)` only when a task is created, aborted, times
+// out, is redirected, ends or fails: through the wasm export wxsim_dispatch when the
+// loader handed over the instance's exports (~10x cheaper than a js.Func call), else
+// through the js.Func `func`. Event numbers, answers and packed field orders are the
+// protocol prelude's (protocol.go), which precedes this file in the closure.
+const func = arguments[0], exports = arguments[1], gid = arguments[2], guard = arguments[3];
+const slot = { a: undefined, b: undefined, u: undefined }; // u: an unreadable option Go met (UNREADABLE)
+let kick = false;
+// A wasm export runs Go synchronously but does not let Go's other goroutines (finalizers
+// of JS references among them) run; one js.Func call shortly after a burst does.
+function resume() { kick = false; func(0, 0); }
+const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b) {
+  slot.a = a; slot.b = b;
+  const r = exports.wxsim_dispatch(gid, ev, id);
+  slot.a = undefined; slot.b = undefined;
+  if (!kick) { kick = true; setTimeout(resume, 50); }
+  return r === HANDLED ? true : r === UNREADABLE ? UNREADABLE : false;
+} : func;
+
+const recs = new Map();      // task id → record
+const timers = new Map();    // timer id → setTimeout handle
+const lists = Object.create(null); // global listener lists by name (AppHide, AppShow, Error)
+let nextId = 1;
+let promiseStyle = true;
+
+// ---- delivery: every user callback runs on a microtask, each under its own guard.
+const queue = [];
+let flushing = false;
+function later(f) {
+  queue.push(f);
+  if (!flushing) { flushing = true; queueMicrotask(flush); }
+}
+function flush() {
+  flushing = false;
+  const q = queue.splice(0);
+  for (const f of q) f();
+}
+function report(e, where) {
+  console.error("wxsim: a callback threw in " + where + ":", e);
+  const ls = lists.Error;
+  if (!ls) return;
+  const msg = e && e.stack ? String(e.stack) : String(e);
+  for (const l of ls.slice()) {
+    try { l(msg); } catch (e2) { console.error("wxsim: wx.onError listener threw:", e2); }
+  }
+}
+// Every user value is read through guard (guard.js): a read that throws becomes the
+// guard's unreadable error, and the call fails (spec §1.5) instead of throwing.
+const field = guard.get, tag = guard.tag;
+function call(fn, arg, where) {
+  if (typeof fn !== "function") return;
+  try { fn(arg); } catch (e) { report(e, where); }
+}
+
+// ---- task records
+// newRec makes the record of one call. Its callbacks are read once, now; one that cannot
+// be read leaves rec.bad set, and the call fails (start) with the others still called.
+function newRec(api, opts) {
+  const rec = { id: nextId++, api: api, done: false, ls: null, ctrl: null,
+    body: undefined, buf: null, status: 0, header: null, t0: 0, t1: 0, t2: 0,
+    resolve: null, reject: null, success: undefined, fail: undefined, complete: undefined, bad: null };
+  recs.set(rec.id, rec);
+  for (const k of ["success", "fail", "complete"]) {
+    try { rec[k] = field(opts, k); } catch (e) { rec.bad = rec.bad || e; }
+  }
+  return rec;
+}
+// start enters Go with the call of rec (EV_CALL, or another event a with its options),
+// unless reading its callbacks failed: then it fails at once as an unreadable option.
+function start(ev, rec, a, b) {
+  if (rec.bad) { refuse(rec, rec.bad); return; }
+  enter(ev, rec, a, b);
+}
+// guarded runs f, which reads user values for rec; an unreadable one fails the call.
+function guarded(rec, f) {
+  try { f(); } catch (e) {
+    if (!guard.isUnreadable(e)) throw e;
+    refuse(rec, e);
+  }
+}
+// refuse fails rec for an option that threw when read: Go words the errMsg.
+function refuse(rec, e) { enter(EV_UNREADABLE, rec, rec.api, [e.field, e.message]); }
+// enter calls Go for rec; if Go did not answer (it crashed or threw), the task fails
+// instead of hanging.
+function enter(ev, rec, a, b) {
+  let ok;
+  try { ok = dispatch(ev, rec.id, a, b); } catch (e) { console.error("wxsim: runtime error:", e); }
+  if (ok === UNREADABLE) {
+    const u = slot.u;
+    slot.u = undefined;
+    if (!rec.done && ev !== EV_UNREADABLE) { enter(EV_UNREADABLE, rec, rec.api, u); return; }
+  }
+  if (ok === false) console.error("wxsim: the runtime did not handle event " + ev + " of " + rec.api);
+  if (ok !== true && !rec.done) {
+    settle(rec, false, { errMsg: rec.api + ":fail internal error (see console)", errno: 1 });
+  }
+}
+function settle(rec, ok, res) {
+  if (rec.done) return;
+  rec.done = true;
+  recs.delete(rec.id);
+  clearTimer(rec.id);
+  rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
+  later(function () {
+    if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }
+    call(ok ? rec.success : rec.fail, res, rec.api + (ok ? " success" : " fail"));
+    call(rec.complete, res, rec.api + " complete");
+  });
+}
+function taskListeners(t, rec, kinds) {
+  for (const k of kinds) {
+    t["on" + k] = function (cb) {
+      if (typeof cb !== "function" || rec.done) return;
+      if (!rec.ls) rec.ls = Object.create(null);
+      (rec.ls[k] || (rec.ls[k] = [])).push(cb);
+    };
+    t["off" + k] = function (cb) {
+      const ls = rec.ls && rec.ls[k];
+      if (!ls) return;
+      if (cb === undefined) { ls.length = 0; return; }
+      const i = ls.indexOf(cb);
+      if (i >= 0) ls.splice(i, 1);
+    };
+  }
+}
+function emitTask(rec, k, payload) {
+  const ls = rec.ls && rec.ls[k];
+  if (!ls || ls.length === 0) return;
+  for (const f of ls.slice()) { if (!rec.done) call(f, payload, "on" + k); }
+}
+function setTimer(id, ms) {
+  clearTimer(id);
+  timers.set(id, setTimeout(function () {
+    timers.delete(id);
+    try { dispatch(EV_TIMER, id); } catch (e) { console.error("wxsim: runtime error:", e); }
+  }, ms));
+}
+function clearTimer(id) {
+  const t = timers.get(id);
+  if (t !== undefined) { clearTimeout(t); timers.delete(id); }
+}
+
+const glue = {
+  slot: slot,
+  // definitions (called once per configuration)
+  defineTaskAPI: function (target, name, api, kinds) {
+    target[name] = function (opts) {
+      const rec = newRec(name, opts);
+      const t = { abort: function () { if (!rec.done) enter(EV_ABORT, rec); } };
+      taskListeners(t, rec, kinds);
+      start(EV_CALL, rec, api, opts);
+      return t;
+    };
+  },
+  defineAsyncAPI: function (target, name, api) {
+    target[name] = function (opts) {
+      const rec = newRec(name, opts);
+      let p;
+      if (promiseStyle && !rec.bad && !(rec.success || rec.fail || rec.complete)) {
+        p = new Promise(function (res, rej) { rec.resolve = res; rec.reject = rej; });
+      }
+      start(EV_CALL, rec, api, opts);
+      return p;
+    };
+  },
+  defineListeners: function (target, name) {
+    const ls = lists[name] || (lists[name] = []);
+    target["on" + name] = function (cb) { if (typeof cb === "function") ls.push(cb); };
+    target["off" + name] = function (cb) {
+      if (cb === undefined) { ls.length = 0; return; }
+      const i = ls.indexOf(cb);
+      if (i >= 0) ls.splice(i, 1);
+    };
+  },
+  setPromiseStyle: function (on) { promiseStyle = on; },
+  emit: function (name, payload) {
+    const ls = lists[name];
+    if (!ls) return;
+    for (const l of ls.slice()) later(function () { call(l, payload, "on" + name); });
+  },
+  clearListeners: function () { for (const k in lists) lists[k].length = 0; },
+  setTimer: setTimer,
+  clearTimer: clearTimer,
+  // settlement
+  fail: function (id, errMsg, errno) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    const res = { errMsg: errMsg };
+    if (errno !== undefined) res.errno = errno;
+    settle(rec, false, res);
+  },
+  okWith: function (id, res) {
+    const rec = recs.get(id);
+    if (rec) settle(rec, true, res);
+  },
+  warn: function (msg) { console.warn(msg); },
+};

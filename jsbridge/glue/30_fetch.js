@@ -1,0 +1,139 @@
+// 30_fetch: wx.request's transport. fetch with an AbortController, the response head,
+// streamed chunks (onChunkReceived), the request body Go planned (body), a thrown
+// transport error sent to Go (failTask, also used by the transfers), and the settlement of
+// a request with its decoded body and profile (ok, profile). Through the relay the same
+// call goes to 50_relay.js's lane.
+const PROFILE_KEYS = ["redirectStart", "redirectEnd", "fetchStart", "domainLookupStart",
+  "domainLookupEnd", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
+  "requestStart", "requestEnd", "responseStart", "responseEnd", "rtt", "estimate_nettype",
+  "httpRttEstimate", "transportRttEstimate", "downstreamThroughputKbpsEstimate",
+  "throughputKbps", "peerIP", "port", "protocol", "socketReused", "sendBytesCount",
+  "receivedBytedCount"];
+function now() { return performance.timeOrigin + performance.now(); }
+function headersObject(h) {
+  const o = {};
+  h.forEach(function (v, k) { o[k] = v; });
+  return o;
+}
+async function readChunks(rec, body) {
+  const reader = body.getReader();
+  const parts = [];
+  let n = 0;
+  for (;;) {
+    const r = await reader.read();
+    if (r.done) break;
+    if (rec.done) { reader.cancel().catch(function () {}); return null; }
+    const v = r.value;
+    parts.push(v);
+    n += v.byteLength;
+    const ab = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v.buffer : v.slice().buffer;
+    emitTask(rec, "ChunkReceived", { data: ab });
+  }
+  const all = new Uint8Array(n);
+  let off = 0;
+  for (const p of parts) { all.set(p, off); off += p.byteLength; }
+  return all.buffer;
+}
+async function run(rec, url, method, headers, chunked, manual) {
+  let lane = null;
+  try {
+    rec.ctrl = new AbortController();
+    rec.t0 = now();
+    const s = relay ? await relaySession() : null;
+    if (rec.done) return;
+    let resp, ctype;
+    if (s) {
+      lane = relayLane();
+      resp = await fetch(lane.url, { method: "POST", body: rec.body, signal: rec.ctrl.signal,
+        headers: relayHeaders(s, { api: "request", url: url, method: method, header: pairs(headers), redirect: manual ? "manual" : "follow" }) });
+      rec.body = undefined;
+      if (rec.done) return;
+      const kind = resp.headers.get("X-Wxsim-Error");
+      if (kind) throw relayError(kind, await resp.text());
+      ctype = relayHead(rec, resp.headers.get("X-Wxsim-Meta"));
+    } else {
+      const h = new Headers();
+      for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
+      resp = await fetch(url, { method: method, headers: h, body: rec.body,
+        signal: rec.ctrl.signal, redirect: manual ? "manual" : "follow" });
+      rec.body = undefined;
+      if (rec.done) return;
+      if (resp.type === "opaqueredirect") { enter(EV_ERROR, rec, "OpaqueRedirect", ""); return; }
+      if (resp.redirected) { enter(EV_REDIRECT, rec, resp.url); if (rec.done) return; }
+      rec.status = resp.status;
+      rec.header = headersObject(resp.headers);
+      ctype = resp.headers.get("content-type") || "";
+    }
+    rec.t1 = now();
+    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies || [] });
+    if (rec.done) return;
+    const buf = chunked && resp.body ? await readChunks(rec, resp.body) : await resp.arrayBuffer();
+    if (rec.done) return;
+    rec.buf = buf;
+    rec.t2 = now();
+    if (lane) { lane.done(); lane = null; } // free before Go may start the next task
+    enter(EV_DONE, rec, rec.status, ctype);
+  } catch (e) {
+    failTask(rec, e, url);
+  } finally {
+    if (lane) lane.done();
+  }
+}
+// failTask fails rec with a thrown error: its name and message go to Go (sim.TransportError);
+// a relay error also puts its precise cause in the console (spec §9).
+function failTask(rec, e, url) {
+  if (rec.done) return;
+  const name = e && typeof e === "object" ? String(e.name) : "Error";
+  const msg = e && typeof e === "object" ? String(e.message) : String(e);
+  if (name.startsWith("relay-")) console.warn("wxsim: " + rec.api + " " + url + " through the relay: " + msg);
+  if (name === "relay-session" || name === "relay-token") relayReset();
+  enter(EV_ERROR, rec, name, msg);
+}
+// profile is the profile of a response: the glue's timings, or the relay's measurements.
+function profile(rec) {
+  const p = {};
+  for (const k of PROFILE_KEYS) p[k] = 0;
+  p.fetchStart = rec.t0; p.requestStart = rec.t0; p.responseStart = rec.t1; p.responseEnd = rec.t2;
+  p.receivedBytedCount = rec.buf ? rec.buf.byteLength : rec.blob ? rec.blob.size : 0;
+  p.estimate_nettype = 1;
+  p.peerIP = ""; p.protocol = "";
+  if (rec.prof) { // the relay's measurements (spec §9): DNS, connect, TLS, first byte, peer
+    for (const k of PROFILE_KEYS) { const v = rec.prof[k]; if (v !== undefined && v !== 0 && v !== "") p[k] = v; }
+  }
+  return p;
+}
+
+Object.assign(glue, {
+  body: function (id, enc, o) {
+    const rec = recs.get(id), data = field(o, "data");
+    rec.body = enc === BODY_RAW ? data : enc === BODY_JSON ? JSON.stringify(data) : formEncode(data);
+  },
+  // transport: fetch and arm the task's time-out (settling the task clears it)
+  fetch: function (id, url, method, headers, chunked, manual, timeoutMs) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    setTimer(id, timeoutMs);
+    run(rec, url, method, headers, chunked, manual);
+  },
+  cancel: function (id) {
+    const rec = recs.get(id);
+    if (rec && rec.ctrl) rec.ctrl.abort();
+    if (rec && rec.xhr) rec.xhr.abort();
+  },
+  ok: function (id, errMsg, raw, charset, parseJSON) {
+    const rec = recs.get(id);
+    if (!rec) return;
+    let data = rec.buf;
+    if (!raw) {
+      const d = decoder(charset);
+      if (d.encoding !== "utf-8") {
+        console.warn("wxsim: " + rec.api + " response declares charset=" + charset +
+          "; decoded as " + d.encoding + ", but WeChat on devices may not convert it (spec §4.5)");
+      }
+      data = d.decode(data);
+      if (parseJSON) { try { data = JSON.parse(data); } catch (e) { /* stays a string */ } }
+    }
+    settle(rec, true, { data: data, statusCode: rec.status, header: rec.header, cookies: rec.cookies || [],
+      profile: profile(rec), errMsg: errMsg });
+  },
+});
