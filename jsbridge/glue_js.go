@@ -216,10 +216,10 @@ func (g *Glue) SetBody(id, enc int, o js.Value) error {
 	return Try(func() { g.v.Call("body", id, enc, o) })
 }
 
-// Fetch starts the fetch of task id and its time-out timer (EvTimer after timeoutMS).
-// headers is flattened name, value pairs.
-func (g *Glue) Fetch(id int, url, method string, headers []string, chunked, manualRedirect bool, timeoutMS float64) {
-	g.v.Call("fetch", id, url, method, strs(headers), chunked, manualRedirect, timeoutMS)
+// Fetch starts the fetch of task id on transport via (Via…) and its time-out timer
+// (EvTimer after timeoutMS). headers is flattened name, value pairs.
+func (g *Glue) Fetch(id, via int, url, method string, headers []string, chunked, manualRedirect bool, timeoutMS float64) {
+	g.v.Call("fetch", id, via, url, method, strs(headers), chunked, manualRedirect, timeoutMS)
 }
 
 // Cancel aborts the transport of task id.
@@ -296,12 +296,12 @@ func (g *Glue) ReadClose(o js.Value) (codeType, code, reasonType, reason string)
 // SocketBind makes socket id the target of the global socket API.
 func (g *Glue) SocketBind(id int) { g.v.Call("sockBind", id) }
 
-// SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) with the
-// protocols ReadSocket kept, and its handshake time-out: EvTimer(timer) after
+// SocketOpen creates the WebSocket of socket id (binaryType arraybuffer) on transport
+// via with the protocols ReadSocket kept, and its handshake time-out: EvTimer(timer) after
 // timeoutMS. timer is the socket's timer id for as long as it lives (the glue clears it
 // when the socket ends); the glue knows no rule for it.
-func (g *Glue) SocketOpen(id, timer int, url string, headers []string, timeoutMS float64) error {
-	return Try(func() { g.v.Call("sockOpen", id, timer, url, strs(headers), timeoutMS) })
+func (g *Glue) SocketOpen(id, via, timer int, url string, headers []string, timeoutMS float64) error {
+	return Try(func() { g.v.Call("sockOpen", id, via, timer, url, strs(headers), timeoutMS) })
 }
 
 // SocketError delivers errMsg to socket id's onError listeners.
@@ -339,16 +339,17 @@ func (g *Glue) ReadTransfer(id int, o js.Value) TransferFields {
 		FormDataType: f[trFormDataType], Parsed: parsedURL(f[trParsed:]), ParsedOK: f[trParsedScheme] != ""}
 }
 
-// Upload starts the multipart upload of task id: the file at path (its bytes are in
+// Upload starts the multipart upload of task id on transport via: the file at path (its bytes are in
 // the glue) as field name, after the formData fields ReadTransfer kept; headers
 // flattened pairs.
-func (g *Glue) Upload(id int, url string, headers []string, name, path string, timeoutMS float64) {
-	g.v.Call("upload", id, url, strs(headers), name, path, timeoutMS)
+func (g *Glue) Upload(id, via int, url string, headers []string, name, path string, timeoutMS float64) {
+	g.v.Call("upload", id, via, url, strs(headers), name, path, timeoutMS)
 }
 
-// Download starts the streamed download of task id, failing past capBytes.
-func (g *Glue) Download(id int, url string, headers []string, timeoutMS float64, capBytes int64) {
-	g.v.Call("download", id, url, strs(headers), timeoutMS, float64(capBytes))
+// Download starts the streamed download of task id on transport via, failing past
+// capBytes.
+func (g *Glue) Download(id, via int, url string, headers []string, timeoutMS float64, capBytes int64) {
+	g.v.Call("download", id, via, url, strs(headers), timeoutMS, float64(capBytes))
 }
 
 // TaskSize is the size of a finished download's body.

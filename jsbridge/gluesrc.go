@@ -13,6 +13,8 @@ var (
 	glue10 string
 	//go:embed glue/20_options.js
 	glue20 string
+	//go:embed glue/25_transport.js
+	glue25 string
 	//go:embed glue/30_fetch.js
 	glue30 string
 	//go:embed glue/40_xhr.js
@@ -33,6 +35,7 @@ var glueModules = []struct{ name, src string }{
 	{"00_protocol.js", glue00},
 	{"10_core.js", glue10},
 	{"20_options.js", glue20},
+	{"25_transport.js", glue25},
 	{"30_fetch.js", glue30},
 	{"40_xhr.js", glue40},
 	{"50_relay.js", glue50},

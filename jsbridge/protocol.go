@@ -58,6 +58,14 @@ const (
 	BodyForm = 3
 )
 
+// Transports a task's start names (the glue's transports[via], 25_transport.js). They
+// are sim.Transport's numbers; a wasm/runtime test checks that they agree.
+const (
+	ViaDirect = 1
+	ViaRelay  = 2
+	ViaMock   = 3
+)
+
 // Classes of request data (RequestFields.DataKind), the glue's dataKind.
 const (
 	DataNone   = 0 // undefined or null
@@ -163,6 +171,7 @@ var jsConsts = [][]jsConst{
 		{"EV_LOADED", EvLoaded}, {"EV_SYNC", EvSync}, {"EV_UNREADABLE", EvUnreadable}},
 	{{"HANDLED", answerHandled}, {"UNREADABLE", answerUnreadable}},
 	{{"BODY_RAW", BodyRaw}, {"BODY_JSON", BodyJSON}, {"BODY_FORM", BodyForm}},
+	{{"VIA_DIRECT", ViaDirect}, {"VIA_RELAY", ViaRelay}, {"VIA_MOCK", ViaMock}},
 	{{"DATA_NONE", DataNone}, {"DATA_STRING", DataString}, {"DATA_BYTES", DataBytes},
 		{"DATA_OBJECT", DataObject}, {"DATA_OTHER", DataOther}},
 }

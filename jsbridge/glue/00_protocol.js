@@ -5,6 +5,7 @@
 const EV_CALL = 1, EV_ABORT = 2, EV_TIMER = 3, EV_REDIRECT = 4, EV_DONE = 5, EV_ERROR = 6, EV_SOPEN = 7, EV_SCLOSED = 8, EV_SCLOSE = 9, EV_SSEND = 10, EV_SERROR = 11, EV_LOADED = 12, EV_SYNC = 13, EV_UNREADABLE = 14;
 const HANDLED = 1, UNREADABLE = 2;
 const BODY_RAW = 1, BODY_JSON = 2, BODY_FORM = 3;
+const VIA_DIRECT = 1, VIA_RELAY = 2, VIA_MOCK = 3;
 const DATA_NONE = 0, DATA_STRING = 1, DATA_BYTES = 2, DATA_OBJECT = 3, DATA_OTHER = 4;
 const PU = Object.freeze({ scheme: 0, host: 1, port: 2, userinfo: 3, pathOrQuery: 4, n: 5 });
 const RQ = Object.freeze({ urlType: 0, url: 1, methodType: 2, method: 3, headerType: 4, dataKind: 5, dataType: 6, timeout: 7, responseType: 8, dataTypeOpt: 9, redirect: 10, chunked: 11, parsed: 12, n: 17 });

@@ -1,8 +1,8 @@
-// 30_fetch: wx.request's transport. fetch with an AbortController, the response head,
+// 30_fetch: wx.request's task over fetch, with an AbortController: the response head,
 // streamed chunks (onChunkReceived), the request body Go planned (body), a thrown
 // transport error sent to Go (failTask, also used by the transfers), and the settlement of
-// a request with its decoded body and profile (ok, profile). Through the relay the same
-// call goes to 50_relay.js's lane.
+// a request with its decoded body and profile (ok, profile). The call itself goes through
+// the task's transport (25_transport.js).
 const PROFILE_KEYS = ["redirectStart", "redirectEnd", "fetchStart", "domainLookupStart",
   "domainLookupEnd", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
   "requestStart", "requestEnd", "responseStart", "responseEnd", "rtt", "estimate_nettype",
@@ -34,36 +34,16 @@ async function readChunks(rec, body) {
   for (const p of parts) { all.set(p, off); off += p.byteLength; }
   return all.buffer;
 }
-async function run(rec, url, method, headers, chunked, manual) {
-  let lane = null;
+// run is wx.request's task on transport t (25_transport.js): the response head, then
+// the body, whole or in chunks.
+async function run(rec, t, call, chunked) {
   try {
     rec.ctrl = new AbortController();
     rec.t0 = now();
-    const s = relay ? await relaySession() : null;
+    const p = t.ready(rec), cx = p === null ? null : await p;
     if (rec.done) return;
-    let resp, ctype;
-    if (s) {
-      lane = relayLane();
-      resp = await fetch(lane.url, { method: "POST", body: rec.body, signal: rec.ctrl.signal,
-        headers: relayHeaders(s, { api: "request", url: url, method: method, header: pairs(headers), redirect: manual ? "manual" : "follow" }) });
-      rec.body = undefined;
-      if (rec.done) return;
-      const kind = resp.headers.get("X-Wxsim-Error");
-      if (kind) throw relayError(kind, await resp.text());
-      ctype = relayHead(rec, resp.headers.get("X-Wxsim-Meta"));
-    } else {
-      const h = new Headers();
-      for (let i = 0; i + 1 < headers.length; i += 2) h.append(headers[i], headers[i + 1]);
-      resp = await fetch(url, { method: method, headers: h, body: rec.body,
-        signal: rec.ctrl.signal, redirect: manual ? "manual" : "follow" });
-      rec.body = undefined;
-      if (rec.done) return;
-      if (resp.type === "opaqueredirect") { enter(EV_ERROR, rec, "OpaqueRedirect", ""); return; }
-      if (resp.redirected) { enter(EV_REDIRECT, rec, resp.url); if (rec.done) return; }
-      rec.status = resp.status;
-      rec.header = headersObject(resp.headers);
-      ctype = resp.headers.get("content-type") || "";
-    }
+    const resp = await t.fetch(rec, cx, call);
+    if (resp === null || rec.done) return;
     rec.t1 = now();
     emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies || [] });
     if (rec.done) return;
@@ -71,12 +51,12 @@ async function run(rec, url, method, headers, chunked, manual) {
     if (rec.done) return;
     rec.buf = buf;
     rec.t2 = now();
-    if (lane) { lane.done(); lane = null; } // free before Go may start the next task
-    enter(EV_DONE, rec, rec.status, ctype);
+    t.release(rec); // free before Go may start the next task
+    enter(EV_DONE, rec, rec.status, rec.ctype);
   } catch (e) {
-    failTask(rec, e, url);
+    failTask(rec, e, call.url);
   } finally {
-    if (lane) lane.done();
+    t.release(rec);
   }
 }
 // failTask fails rec with a thrown error: its name and message go to Go (sim.TransportError);
@@ -109,11 +89,11 @@ Object.assign(glue, {
     rec.body = enc === BODY_RAW ? data : enc === BODY_JSON ? JSON.stringify(data) : formEncode(data);
   },
   // transport: fetch and arm the task's time-out (settling the task clears it)
-  fetch: function (id, url, method, headers, chunked, manual, timeoutMs) {
+  fetch: function (id, via, url, method, headers, chunked, manual, timeoutMs) {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    run(rec, url, method, headers, chunked, manual);
+    run(rec, transports[via], { api: "request", url: url, method: method, headers: headers, manual: manual }, chunked);
   },
   cancel: function (id) {
     const rec = recs.get(id);

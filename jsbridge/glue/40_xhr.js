@@ -1,38 +1,7 @@
-// 40_xhr: uploadFile and downloadFile over XMLHttpRequest, directly or through the relay
-// (50_relay.js): opening and reading the head of a transfer, progress events, the
-// multipart upload, the streamed download into a Blob, and their settlement (the
-// download's bytes go to the file store of 70_files.js).
-// xhrOpen opens xhr for a transfer: to url directly, or to the relay with target.
-function xhrOpen(xhr, s, method, url, headers, target) {
-  if (s) {
-    const lane = relayLane();
-    try {
-      xhr.open("POST", lane.url);
-      const h = relayHeaders(s, target);
-      for (const k in h) xhr.setRequestHeader(k, h[k]);
-    } catch (e) { lane.done(); throw e; }
-    xhr.addEventListener("loadend", lane.done);
-    return;
-  }
-  xhr.open(method, url);
-  for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
-}
-// xhrHead reads the response head into rec (status, header, cookies, ctype); for a relay
-// error answer it records the kind and returns false (the message is the body).
-function xhrHead(rec, xhr, s) {
-  if (!s) {
-    rec.status = xhr.status; rec.header = xhrHeaders(xhr); rec.cookies = [];
-    rec.ctype = xhr.getResponseHeader("content-type") || "";
-    return true;
-  }
-  const kind = xhr.getResponseHeader("X-Wxsim-Error");
-  if (kind) { rec.relayErr = kind; return false; }
-  try { rec.ctype = relayHead(rec, xhr.getResponseHeader("X-Wxsim-Meta")); } catch (e) {
-    rec.relayErr = "network"; rec.relayMsg = "the relay answered without readable metadata";
-    return false;
-  }
-  return true;
-}
+// 40_xhr: uploadFile and downloadFile over XMLHttpRequest, on the task's transport
+// (25_transport.js opens the XHR and reads its head): progress events, the multipart
+// upload, the streamed download into a Blob, and their settlement (the download's bytes
+// go to the file store of 70_files.js).
 // ---- uploadFile: XMLHttpRequest (fetch cannot report upload progress), multipart built
 // by the browser's FormData so the boundary is always right.
 function progress(rec, done, total, sentKey, totalKey, final) {
@@ -51,10 +20,12 @@ function xhrHeaders(xhr) {
   }
   return o;
 }
-// Through the relay, XHR's upload progress measures only the loopback hop to the relay,
-// whose socket buffers take megabytes at once: the progress events follow the bytes the
-// relay reports sent upstream instead (relayWatch), and the count in the answer's head.
-function runUpload(rec, url, headers, name, path, form, s) {
+// A transport may feed the upload's progress itself (watchUpload): through the relay,
+// XHR's upload progress measures only the loopback hop to the relay, whose socket buffers
+// take megabytes at once, so the events follow the bytes the relay reports sent upstream
+// (relayWatch), and the count in the answer's head.
+function runUpload(rec, t, cx, call, name, path, form) {
+  const url = call.url;
   const blob = files.get(path);
   const fd = new FormData();
   for (let i = 0; i + 1 < form.length; i += 2) fd.append(form[i], form[i + 1]);
@@ -63,23 +34,22 @@ function runUpload(rec, url, headers, name, path, form, s) {
   rec.xhr = xhr;
   rec.lastProgress = -1;
   rec.t0 = now();
-  const call = String(rec.id);
-  xhrOpen(xhr, s, "POST", url, headers, { api: "uploadFile", url: url, header: pairs(headers), form: true, call: call });
+  t.openXHR(xhr, cx, call);
   let total = blob.size, sent = 0;
-  const relayed = function (n, t) { // the relay's count of bytes sent upstream
+  const relayed = function (n, all) { // the transport's count of bytes sent upstream
     if (rec.done || !(n >= sent)) return;
     sent = n;
-    if (t > 0) total = t;
+    if (all > 0) total = all;
     progress(rec, n, total, "totalBytesSent", "totalBytesExpectedToSend");
   };
   xhr.upload.onprogress = function (e) {
     if (rec.done) return;
     if (e.lengthComputable) total = e.total;
-    if (!s) progress(rec, e.loaded, total, "totalBytesSent", "totalBytesExpectedToSend");
+    if (!watched) progress(rec, e.loaded, total, "totalBytesSent", "totalBytesExpectedToSend");
   };
   xhr.onreadystatechange = function () {
-    if (xhr.readyState === 2 && !rec.done && xhrHead(rec, xhr, s)) {
-      if (s && rec.prof) relayed(rec.prof.sendBytesCount, -1);
+    if (xhr.readyState === 2 && !rec.done && t.headXHR(rec, xhr)) {
+      if (watched && rec.prof) relayed(rec.prof.sendBytesCount, -1);
       emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
     }
   };
@@ -92,7 +62,8 @@ function runUpload(rec, url, headers, name, path, form, s) {
     enter(EV_DONE, rec, rec.status, rec.ctype);
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to upload"); };
-  if (s) xhr.addEventListener("loadend", relayWatch(s, call, relayed));
+  const watched = t.watchUpload(rec, cx, call, relayed);
+  if (watched) xhr.addEventListener("loadend", watched);
   xhr.send(fd);
 }
 
@@ -100,20 +71,22 @@ function runUpload(rec, url, headers, name, path, form, s) {
 // body into a Blob and reports progress itself, so the bytes never pass through page
 // JavaScript (measured faster than a counting TransformStream, and no heap growth); the
 // size cap is checked on content-length and on every progress event.
-function runDownload(rec, url, headers, cap, s) {
+function runDownload(rec, t, cx, call, cap) {
+  const url = call.url;
   const xhr = new XMLHttpRequest();
   rec.xhr = xhr;
   rec.lastProgress = -1;
   rec.t0 = now();
-  xhrOpen(xhr, s, "GET", url, headers, { api: "downloadFile", url: url, header: pairs(headers) });
+  t.openXHR(xhr, cx, call);
   xhr.responseType = "blob";
   let total = 0;
   const exceed = function () { xhr.abort(); if (!rec.done) enter(EV_ERROR, rec, "ExceedSize", ""); };
   xhr.onreadystatechange = function () {
     if (xhr.readyState !== 2 || rec.done) return;
     rec.t1 = now();
-    if (!s && xhr.responseURL && xhr.responseURL !== url) { enter(EV_REDIRECT, rec, xhr.responseURL); if (rec.done) return; }
-    if (!xhrHead(rec, xhr, s)) return;
+    const fin = t.finalURL(xhr, call);
+    if (fin) { enter(EV_REDIRECT, rec, fin); if (rec.done) return; }
+    if (!t.headXHR(rec, xhr)) return;
     total = Number(xhr.getResponseHeader("content-length")) || 0;
     if (total > cap) { exceed(); return; }
     emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
@@ -143,23 +116,25 @@ function runDownload(rec, url, headers, cap, s) {
 }
 
 Object.assign(glue, {
-  upload: function (id, url, headers, name, path, timeoutMs) {
+  upload: function (id, via, url, headers, name, path, timeoutMs) {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    const form = rec.form || [];
-    withSession(rec, url, function (s) {
-      try { runUpload(rec, url, headers, name, path, form, s); } catch (e) {
+    const form = rec.form || [], t = transports[via];
+    const call = { api: "uploadFile", url: url, method: "POST", headers: headers, form: true, id: String(id) };
+    ready(rec, t, url, function (cx) {
+      try { runUpload(rec, t, cx, call, name, path, form); } catch (e) {
         Promise.resolve().then(function () { failTask(rec, e, url); });
       }
     });
   },
-  download: function (id, url, headers, timeoutMs, cap) {
+  download: function (id, via, url, headers, timeoutMs, cap) {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    withSession(rec, url, function (s) {
-      try { runDownload(rec, url, headers, cap, s); } catch (e) {
+    const t = transports[via], call = { api: "downloadFile", url: url, method: "GET", headers: headers };
+    ready(rec, t, url, function (cx) {
+      try { runDownload(rec, t, cx, call, cap); } catch (e) {
         Promise.resolve().then(function () { failTask(rec, e, url); });
       }
     });

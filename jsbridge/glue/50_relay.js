@@ -124,12 +124,69 @@ function relayHead(rec, raw) {
   rec.status = m.status; rec.header = joinHeaders(m.header); rec.cookies = m.cookies; rec.prof = m.profile;
   return ct;
 }
-// withSession runs f(session) for the relay, or f(null) for the direct transport; a relay
-// session that cannot be opened fails the task.
-function withSession(rec, url, f) {
-  if (!relay) { f(null); return; }
-  relaySession().then(function (s) { if (!rec.done) f(s); }, function (e) { failTask(rec, e, url); });
+// The relay transport (25_transport.js): every call is an HTTP call or a WebSocket to the
+// relay, which makes the upstream one and answers its head in X-Wxsim-Meta.
+function relayTarget(call) {
+  const t = { api: call.api, url: call.url, header: pairs(call.headers) };
+  if (call.api === "request") { t.method = call.method; t.redirect = call.manual ? "manual" : "follow"; }
+  if (call.form) { t.form = true; t.call = call.id; }
+  return t;
 }
+transports[VIA_RELAY] = {
+  ready: function () {
+    return relay ? relaySession() : Promise.reject(relayError("refused", "the relay is no longer configured"));
+  },
+  fetch: async function (rec, s, call) {
+    const lane = relayLane();
+    rec.lane = lane;
+    const resp = await fetch(lane.url, { method: "POST", body: rec.body, signal: rec.ctrl.signal,
+      headers: relayHeaders(s, relayTarget(call)) });
+    rec.body = undefined;
+    if (rec.done) return null;
+    const kind = resp.headers.get("X-Wxsim-Error");
+    if (kind) throw relayError(kind, await resp.text());
+    rec.ctype = relayHead(rec, resp.headers.get("X-Wxsim-Meta"));
+    return resp;
+  },
+  release: function (rec) { if (rec.lane) { rec.lane.done(); rec.lane = null; } },
+  openXHR: function (xhr, s, call) {
+    const lane = relayLane();
+    try {
+      xhr.open("POST", lane.url);
+      const h = relayHeaders(s, relayTarget(call));
+      for (const k in h) xhr.setRequestHeader(k, h[k]);
+    } catch (e) { lane.done(); throw e; }
+    xhr.addEventListener("loadend", lane.done);
+  },
+  headXHR: function (rec, xhr) {
+    const kind = xhr.getResponseHeader("X-Wxsim-Error");
+    if (kind) { rec.relayErr = kind; return false; }
+    try { rec.ctype = relayHead(rec, xhr.getResponseHeader("X-Wxsim-Meta")); } catch (e) {
+      rec.relayErr = "network"; rec.relayMsg = "the relay answered without readable metadata";
+      return false;
+    }
+    return true;
+  },
+  finalURL: function () { return ""; }, // the relay checks every hop itself (spec §3.6)
+  watchUpload: function (rec, s, call, f) { return relayWatch(s, call.id, f); },
+  // socket: the protocols are checked first (new WebSocket would throw the same), then
+  // the WebSocket goes to the relay once the session is open.
+  socket: function (s, call, arm) {
+    const id = s.id, url = call.url, protocols = s.protocols;
+    checkProtocols(protocols);
+    arm();
+    const go = function (sess) {
+      if (socks.get(id) !== s || s.failed) return;
+      const target = { api: "connectSocket", url: url, header: pairs(call.headers), protocols: protocols || [] };
+      const wsURL = relay.base.replace(/^http/, "ws") + "relay/ws?token=" + encodeURIComponent(sess.token) +
+        "&session=" + encodeURIComponent(sess.id) + "&target=" + encodeURIComponent(JSON.stringify(target));
+      try { sockConnect(s, url, wsURL, protocols, true); } catch (e) { relaySockFail(s, e, url); }
+    };
+    if (!relay) { relaySockFail(s, relayError("refused", "the relay is no longer configured"), url); return; }
+    if (relay.value) { go(relay.value); return; }
+    relaySession().then(go, function (e) { if (socks.get(id) === s && !s.failed) relaySockFail(s, e, url); });
+  },
+};
 
 Object.assign(glue, {
   setRelay: setRelay,

@@ -55,18 +55,11 @@ function sockEnd(s) {
     if (ws.readyState === 0 || ws.readyState === 1) { try { ws.close(); } catch (e) { /* closing anyway */ } }
   }
 }
-// sockConnect opens socket s's WebSocket: to url directly, or through the relay (r: the
-// session and the user's headers as flat name/value pairs, planned by Go), whose first
-// frame says whether the upstream opened.
-function sockConnect(s, url, protocols, r) {
+// sockConnect opens socket s for url with a WebSocket to wsURL: the server's (url), or
+// the relay's (relayed), whose first frame says whether the upstream opened.
+function sockConnect(s, url, wsURL, protocols, relayed) {
   const id = s.id;
-  let wsURL = url;
-  if (r) {
-    const target = { api: "connectSocket", url: url, header: pairs(r.headers), protocols: protocols || [] };
-    wsURL = relay.base.replace(/^http/, "ws") + "relay/ws?token=" + encodeURIComponent(r.sess.token) +
-      "&session=" + encodeURIComponent(r.sess.id) + "&target=" + encodeURIComponent(JSON.stringify(target));
-    s.relay = true;
-  }
+  s.relay = relayed;
   const ws = protocols === undefined ? new WebSocket(wsURL) : new WebSocket(wsURL, protocols);
   ws.binaryType = "arraybuffer";
   s.ws = ws;
@@ -146,24 +139,13 @@ Object.assign(glue, {
   },
   sockBind: function (id) { latestSock = id; },
   // sockOpen starts socket id with its handshake time-out on timer (Go's id for it).
-  sockOpen: function (id, timer, url, headers, timeoutMs) {
-    const s = socks.get(id), protocols = s.protocols;
+  sockOpen: function (id, via, timer, url, headers, timeoutMs) {
+    const s = socks.get(id);
     s.timer = timer;
-    if (!relay) { // a throw (bad protocols) refuses the task, before its timer is armed: Go fails connectSocket
-      sockConnect(s, url, protocols, null);
+    transports[via].socket(s, { api: "connectSocket", url: url, headers: headers }, function () {
       setTimer(timer, timeoutMs);
       s.opening = true;
-      return;
-    }
-    checkProtocols(protocols); // throws as new WebSocket would, before anything starts
-    setTimer(timer, timeoutMs);
-    s.opening = true;
-    const go = function (sess) {
-      if (socks.get(id) !== s || s.failed) return;
-      try { sockConnect(s, url, protocols, { sess: sess, headers: headers }); } catch (e) { relaySockFail(s, e, url); }
-    };
-    if (relay.value) { go(relay.value); return; }
-    relaySession().then(go, function (e) { if (socks.get(id) === s && !s.failed) relaySockFail(s, e, url); });
+    });
   },
   // sockError delivers a browser error event (it carries no detail) to onError.
   sockError: function (id, errMsg) {

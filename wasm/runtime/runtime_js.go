@@ -217,7 +217,7 @@ func (r *Runtime) do(effs []sim.Effect) {
 		id := int(e.ID)
 		switch e.Kind {
 		case sim.Start:
-			r.start(id, r.reqs[id], ms(e.After))
+			r.start(id, r.reqs[id], e.Via, ms(e.After))
 		case sim.Cancel:
 			r.g.Cancel(id)
 		case sim.Settle:

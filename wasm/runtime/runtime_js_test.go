@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"wxsim/jsbridge"
+	"wxsim/sim"
 	"wxsim/wasm/runtime"
 )
 
@@ -72,4 +73,11 @@ func TestStopReleases(t *testing.T) {
 	rt.Stop()
 	assert.True(t, js.Global().Get("wx").IsUndefined())
 	assert.Equal(t, before, jsbridge.LiveFuncs())
+}
+
+// The glue's transport numbers are sim's: the plan's choice reaches transports[via].
+func TestTransportNumbers(t *testing.T) {
+	assert.Equal(t, int(sim.TransportDirect), jsbridge.ViaDirect)
+	assert.Equal(t, int(sim.TransportRelay), jsbridge.ViaRelay)
+	assert.Equal(t, int(sim.TransportMock), jsbridge.ViaMock)
 }

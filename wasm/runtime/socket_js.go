@@ -36,7 +36,7 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 	}
 	for _, e := range effs {
 		if e.Kind == sim.SocketOpen {
-			if err := r.g.SocketOpen(id, int(sim.SocketTimer(sim.TaskID(id))), p.URL, p.Headers, ms(e.After)); err != nil {
+			if err := r.g.SocketOpen(id, int(p.Transport), int(sim.SocketTimer(sim.TaskID(id))), p.URL, p.Headers, ms(e.After)); err != nil {
 				r.socks.Closed(e.ID)
 				r.fail(id, sim.Fail{API: api, Reason: sim.NetworkError(err.Error())})
 				return

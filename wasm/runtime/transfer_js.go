@@ -18,18 +18,18 @@ type task struct {
 	contentType string           // response content-type, set at EvDone
 }
 
-// start carries out a scheduler Start for task q of id.
-func (r *Runtime) start(id int, q *task, timeoutMS float64) {
+// start carries out a scheduler Start for task q of id on the transport its plan chose.
+func (r *Runtime) start(id int, q *task, via sim.Transport, timeoutMS float64) {
 	switch q.api {
 	case sim.APIRequest:
 		p := &q.req
-		r.g.Fetch(id, p.URL, p.Method, p.Headers, p.Chunked, p.ManualRedirect, timeoutMS)
+		r.g.Fetch(id, int(via), p.URL, p.Method, p.Headers, p.Chunked, p.ManualRedirect, timeoutMS)
 	case sim.APIUploadFile:
 		p := &q.xfer
-		r.g.Upload(id, p.URL, p.Headers, p.Name, p.Path, timeoutMS)
+		r.g.Upload(id, int(via), p.URL, p.Headers, p.Name, p.Path, timeoutMS)
 	case sim.APIDownloadFile:
 		p := &q.xfer
-		r.g.Download(id, p.URL, p.Headers, timeoutMS, r.cfg.MaxDownload)
+		r.g.Download(id, int(via), p.URL, p.Headers, timeoutMS, r.cfg.MaxDownload)
 	}
 }
 
