@@ -18,11 +18,12 @@ type Handler func(ev int, id int, a, b js.Value) bool
 
 // Glue is the Go handle of one glue instance.
 type Glue struct {
-	v       js.Value
-	slot    js.Value // arguments a, b of an export call
-	h       Handler
-	id      int32
-	release func()
+	v        js.Value
+	observed int      // observers registered with Observe
+	slot     js.Value // arguments a, b of an export call
+	h        Handler
+	id       int32
+	release  func()
 }
 
 var (
@@ -248,6 +249,35 @@ func (g *Glue) OK(id int, errMsg string, raw bool, charset string, parseJSON boo
 
 // OKWith settles task id with result res.
 func (g *Glue) OKWith(id int, res map[string]any) { g.v.Call("okWith", id, res) }
+
+// Observe adds observer f, a JS function, to the observer seam: it gets one object
+// {id, api, phase, time, data} for every step of every task (create, queue, start,
+// headers, progress, chunk, end; sockets: open, send, message, error, close), on the
+// glue's clock. One that throws is reported on the console and breaks nothing.
+func (g *Glue) Observe(f js.Value) {
+	g.observed++
+	g.v.Call("observe", f)
+}
+
+// Unobserve removes an observer added with Observe.
+func (g *Glue) Unobserve(f js.Value) {
+	if g.observed > 0 {
+		g.observed--
+	}
+	g.v.Call("unobserve", f)
+}
+
+// Observed reports whether anyone observes: steps that only Go sees (Note) cost nothing
+// when nobody does.
+func (g *Glue) Observed() bool { return g.observed > 0 }
+
+// Note passes a step that only Go sees (phase "queue") of task id to the observers.
+func (g *Glue) Note(id int, phase string) { g.v.Call("note", id, phase) }
+
+// SetClock puts every timer and time reading of the glue on clock c, an object
+// {now() → ms since the epoch, set(f, ms) → handle, clear(handle)}; undefined or null
+// goes back to real time. Pending timers move over with the time they have left.
+func (g *Glue) SetClock(c js.Value) { g.v.Call("useClock", c) }
 
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }

@@ -26,6 +26,7 @@ const (
 	ArmTimer                          // call BackgroundExpired after After (ID is BackgroundTimer)
 	DisarmTimer                       // forget the BackgroundTimer
 	Interrupt                         // §8.3 expired: close sockets and the like too
+	Queued                            // task ID waits behind the §8.1 limit (observers see it)
 )
 
 // Effect is one instruction from the scheduler to the runtime, carried out in order.
@@ -112,7 +113,7 @@ func (s *Scheduler) SubmitVia(id TaskID, api string, timeout Duration, via Trans
 		return s.dispatch(id, nil)
 	}
 	s.queues[api] = append(s.queues[api], id)
-	return nil
+	return []Effect{{Kind: Queued, ID: id}}
 }
 
 // Complete reports that the transport of id finished: the task succeeds if it is still live.

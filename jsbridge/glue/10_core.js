@@ -1,6 +1,7 @@
 // 10_core: what every other module builds on. The closure's arguments, the entry into Go
 // (dispatch), task records and their settlement, asynchronous delivery of user callbacks
 // (later/flush, throws caught and reported), task and global listener lists, timers, and
+// the clock every timer reads, the observer seam every step of every task passes, and
 // the glue object the modules add their methods to (99_api.js returns it).
 //
 // The glue does mechanical browser work for the Go runtime. No wx rules live here: Go
@@ -25,7 +26,7 @@ const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b) {
 } : func;
 
 const recs = new Map();      // task id → record
-const timers = new Map();    // timer id → setTimeout handle
+const timers = new Map();    // timer id → {h: the clock's handle, due: clock time}
 const lists = Object.create(null); // global listener lists by name (AppHide, AppShow, Error)
 let nextId = 1;
 let promiseStyle = true;
@@ -59,6 +60,41 @@ function call(fn, arg, where) {
   try { fn(arg); } catch (e) { report(e, where); }
 }
 
+// ---- observers: every step of every task (create, queue, start, headers, progress,
+// chunk, open, message, close, end) passes observe, one place. Each observer gets
+// {id, api, phase, time, data} (data: the step's payload, shared: do not change it) and
+// one that throws is reported and never breaks the task. With nobody observing,
+// observers is null and a step costs one comparison.
+let observers = null;
+function observe(rec, phase, data) {
+  if (observers === null) return;
+  const ev = { id: rec.id, api: rec.api, phase: phase, time: clock.now(), data: data };
+  for (const o of observers) {
+    try { o(ev); } catch (e) { console.error("wxsim: a network observer threw:", e); }
+  }
+}
+// the phase of each task listener kind's step
+const PHASES = { HeadersReceived: "headers", ChunkReceived: "chunk", ProgressUpdate: "progress" };
+
+// ---- the clock: every time rule of the runtime is a timer of setTimer (§8.2 time-outs,
+// socket handshake time-outs and close grace, the §8.3 grace; Go gives each its id and
+// delay) or a reading of clock.now, and both go through this one clock: {now() (ms since
+// the epoch), set(f, ms) → handle, clear(handle)}. useClock swaps it (the §C5 virtual
+// clock); pending timers move over with the time they have left. Callback delivery and
+// network I/O are not timers and do not use it.
+const realClock = { now: function () { return Date.now(); },
+  set: function (f, ms) { return setTimeout(f, ms); }, clear: function (h) { clearTimeout(h); } };
+let clock = realClock;
+function useClock(c) {
+  const next = c || realClock, old = clock;
+  if (next === old) return;
+  const pending = [];
+  for (const [id, t] of timers) { old.clear(t.h); pending.push([id, t.due - old.now()]); }
+  timers.clear();
+  clock = next;
+  for (const p of pending) setTimer(p[0], Math.max(0, p[1]));
+}
+
 // ---- task records
 // newRec makes the record of one call. Its callbacks are read once, now; one that cannot
 // be read leaves rec.bad set, and the call fails (start) with the others still called.
@@ -75,6 +111,7 @@ function newRec(api, opts) {
 // start enters Go with the call of rec (EV_CALL, or another event a with its options),
 // unless reading its callbacks failed: then it fails at once as an unreadable option.
 function start(ev, rec, a, b) {
+  observe(rec, "create", null);
   if (rec.bad) { refuse(rec, rec.bad); return; }
   enter(ev, rec, a, b);
 }
@@ -108,6 +145,7 @@ function settle(rec, ok, res) {
   recs.delete(rec.id);
   clearTimer(rec.id);
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
+  observe(rec, "end", { ok: ok, result: res });
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }
     call(ok ? rec.success : rec.fail, res, rec.api + (ok ? " success" : " fail"));
@@ -131,20 +169,24 @@ function taskListeners(t, rec, kinds) {
   }
 }
 function emitTask(rec, k, payload) {
+  observe(rec, PHASES[k], payload);
   const ls = rec.ls && rec.ls[k];
   if (!ls || ls.length === 0) return;
   for (const f of ls.slice()) { if (!rec.done) call(f, payload, "on" + k); }
 }
 function setTimer(id, ms) {
   clearTimer(id);
-  timers.set(id, setTimeout(function () {
+  const t = { h: null, due: clock.now() + ms };
+  timers.set(id, t);
+  t.h = clock.set(function () {
+    if (timers.get(id) !== t) return;
     timers.delete(id);
     try { dispatch(EV_TIMER, id); } catch (e) { console.error("wxsim: runtime error:", e); }
-  }, ms));
+  }, ms);
 }
 function clearTimer(id) {
   const t = timers.get(id);
-  if (t !== undefined) { clearTimeout(t); timers.delete(id); }
+  if (t !== undefined) { clock.clear(t.h); timers.delete(id); }
 }
 
 const glue = {
@@ -188,6 +230,15 @@ const glue = {
   clearListeners: function () { for (const k in lists) lists[k].length = 0; },
   setTimer: setTimer,
   clearTimer: clearTimer,
+  // the clock and the observers (Glue.SetClock, Glue.Observe)
+  useClock: useClock,
+  observe: function (f) { observers = (observers || []).concat([f]); },
+  unobserve: function (f) {
+    if (observers === null) return;
+    const rest = observers.filter(function (o) { return o !== f; });
+    observers = rest.length ? rest : null;
+  },
+  note: function (id, phase) { const rec = recs.get(id); if (rec) observe(rec, phase, null); },
   // settlement
   fail: function (id, errMsg, errno) {
     const rec = recs.get(id);

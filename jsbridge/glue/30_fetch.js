@@ -93,6 +93,7 @@ Object.assign(glue, {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
+    observe(rec, "start", null);
     run(rec, transports[via], { api: "request", url: url, method: method, headers: headers, manual: manual }, chunked);
   },
   cancel: function (id) {

@@ -120,6 +120,7 @@ Object.assign(glue, {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
+    observe(rec, "start", null);
     const form = rec.form || [], t = transports[via];
     const call = { api: "uploadFile", url: url, method: "POST", headers: headers, form: true, id: String(id) };
     ready(rec, t, url, function (cx) {
@@ -132,6 +133,7 @@ Object.assign(glue, {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
+    observe(rec, "start", null);
     const t = transports[via], call = { api: "downloadFile", url: url, method: "GET", headers: headers };
     ready(rec, t, url, function (cx) {
       try { runDownload(rec, t, cx, call, cap); } catch (e) {

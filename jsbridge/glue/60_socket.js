@@ -5,7 +5,9 @@
 // (handshake time-out, then close grace) has the id Go gave sockOpen (sim.SocketTimer).
 const socks = new Map();
 let latestSock = 0;
+const SOCK_PHASES = { Open: "open", Message: "message", Error: "error", Close: "close" };
 function emitSock(s, k, payload) {
+  observe(s, SOCK_PHASES[k], payload);
   const ls = s.ls[k];
   if (ls) for (const f of ls.slice()) call(f, payload, "SocketTask.on" + k);
   if (s.id === latestSock) {
@@ -14,7 +16,7 @@ function emitSock(s, k, payload) {
   }
 }
 function sockTask(id) {
-  const s = { id: id, ws: null, ls: Object.create(null), failed: false, closed: false, task: null, timer: undefined };
+  const s = { id: id, api: "connectSocket", ws: null, ls: Object.create(null), failed: false, closed: false, task: null, timer: undefined };
   socks.set(id, s);
   const t = {
     send: function (o) { sockSend(s, o, "sendSocketMessage"); },
@@ -42,6 +44,7 @@ function sockSend(s, o, api) {
     const okData = typeof data === "string" || guard.isBytes(data, "data");
     if (!connected || !okData) { enter(EV_SSEND, rec, connected ? 1 : 0, type); return; }
     try { s.ws.send(data); } catch (e) { enter(EV_SSEND, rec, 0, type); return; }
+    observe(s, "send", { data: data });
     settle(rec, true, { errMsg: api + ":ok" });
   });
 }

@@ -137,6 +137,27 @@ func (r *Runtime) Stop() {
 	r.g.Release()
 }
 
+// Observe adds f, a JS function, to the runtime's observer seam: it is called with one
+// object {id, api, phase, time, data} for every step of every task (jsbridge.Glue.Observe
+// lists the phases). The returned function removes it. With no observer, steps cost
+// nothing more than a comparison.
+func (r *Runtime) Observe(f js.Value) (stop func()) {
+	r.g.Observe(f)
+	done := false
+	return func() {
+		if !done {
+			done = true
+			r.g.Unobserve(f)
+		}
+	}
+}
+
+// SetClock puts every time rule of the runtime (§8.2 time-outs, socket handshake
+// time-outs and close grace, the §8.3 grace) on clock c, a JS object {now() → ms since
+// the epoch, set(f, ms) → handle, clear(handle)}; js.Undefined() goes back to real time.
+// Pending timers keep the time they have left.
+func (r *Runtime) SetClock(c js.Value) { r.g.SetClock(c) }
+
 // Stats reports task counts and live js.Funcs (wxsim.stats()).
 func (r *Runtime) Stats() map[string]any {
 	running, queued := r.sched.Stats()
@@ -234,6 +255,10 @@ func (r *Runtime) do(effs []sim.Effect) {
 			r.g.ClearTimer(id)
 		case sim.Interrupt:
 			r.doSockets(r.socks.Interrupt())
+		case sim.Queued:
+			if r.g.Observed() {
+				r.g.Note(id, "queue")
+			}
 		}
 	}
 }

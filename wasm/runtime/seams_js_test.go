@@ -1,0 +1,158 @@
+//go:build js && wasm
+
+package runtime_test
+
+import (
+	"strings"
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"wxsim/wasm/runtime"
+)
+
+// recorder is a JS observer that keeps "id:phase" of every step, and a second observer
+// that throws on every step.
+func recorder(t *testing.T, rt *runtime.Runtime) (steps func() []string, stop func()) {
+	rec := js.Global().Call("eval", `(() => { const log = []; const f = (e) => { log.push(e.id + ":" + e.api + ":" + e.phase); }; f.log = log; return f; })()`)
+	bad := js.Global().Call("eval", `(() => () => { throw new Error("observer bug"); })()`)
+	stop1, stop2 := rt.Observe(bad), rt.Observe(rec)
+	return func() []string {
+			log := rec.Get("log")
+			out := make([]string, log.Length())
+			for i := range out {
+				out[i] = log.Index(i).String()
+			}
+			return out
+		}, func() {
+			stop1()
+			stop2()
+		}
+}
+
+// phases keeps the phases of steps of one api, in order.
+func phases(steps []string, api string) []string {
+	var out []string
+	for _, s := range steps {
+		if f := strings.Split(s, ":"); f[1] == api {
+			out = append(out, f[2])
+		}
+	}
+	return out
+}
+
+// Every step of a task passes the observer seam, in order; a throwing observer breaks
+// nothing (spec §C1's stream hangs here).
+func TestObserverSeam(t *testing.T) {
+	base := fixture(t)
+	rt, err := runtime.Install(js.Global(), map[string]any{"domains": map[string]any{"request": []any{base}}})
+	require.NoError(t, err)
+	defer rt.Stop()
+	steps, stop := recorder(t, rt)
+
+	res := call(map[string]any{"url": base + "/json"})
+	require.Equal(t, "request:ok", res.Get("errMsg").String(), "a throwing observer does not break the task")
+	assert.Equal(t, []string{"create", "start", "headers", "end"}, phases(steps(), "request"))
+
+	stop()
+	res = call(map[string]any{"url": "https://elsewhere.example.test/"})
+	assert.Equal(t, "request:fail url not in domain list", res.Get("errMsg").String())
+	assert.Len(t, phases(steps(), "request"), 4, "a removed observer hears nothing")
+
+	steps, stop = recorder(t, rt)
+	defer stop()
+	res = call(map[string]any{"url": "https://elsewhere.example.test/"})
+	assert.Equal(t, []string{"create", "end"}, phases(steps(), "request"), "a refused call: create and end")
+}
+
+// The 11th concurrent request is queued (spec §8.1): the step only Go sees reaches the
+// observers; aborting the tasks ends each once.
+func TestObserverSeesQueue(t *testing.T) {
+	base := fixture(t)
+	rt, err := runtime.Install(js.Global(), map[string]any{"domains": map[string]any{"request": []any{base}}})
+	require.NoError(t, err)
+	defer rt.Stop()
+	steps, stop := recorder(t, rt)
+	defer stop()
+
+	done := make(chan struct{}, 11)
+	complete := js.FuncOf(func(js.Value, []js.Value) any { done <- struct{}{}; return nil })
+	defer complete.Release()
+	var tasks []js.Value
+	for i := range 11 {
+		tasks = append(tasks, js.Global().Get("wx").Call("request", map[string]any{
+			"url": base + "/hold?id=seam" + string(rune('a'+i)), "complete": complete}))
+	}
+	got := phases(steps(), "request")
+	assert.Equal(t, 11, count(got, "create"))
+	assert.Equal(t, 10, count(got, "start"))
+	assert.Equal(t, 1, count(got, "queue"))
+	for _, task := range tasks {
+		task.Call("abort")
+	}
+	for range 11 {
+		<-done
+	}
+	got = phases(steps(), "request")
+	assert.Equal(t, 11, count(got, "end"), "each task ends once")
+	assert.Equal(t, 11, count(got, "start"), "the queued task started when a slot freed")
+}
+
+func count(list []string, s string) int {
+	n := 0
+	for _, x := range list {
+		if x == s {
+			n++
+		}
+	}
+	return n
+}
+
+// manualClock is a clock the test moves by hand.
+const manualClock = `(() => {
+  const c = { t: 1e12, timers: [] };
+  c.now = () => c.t;
+  c.set = (f, ms) => { const h = { f, at: c.t + ms }; c.timers.push(h); return h; };
+  c.clear = (h) => { c.timers = c.timers.filter((x) => x !== h); };
+  c.tick = (ms) => {
+    c.t += ms;
+    for (;;) {
+      const due = c.timers.filter((x) => x.at <= c.t).sort((a, b) => a.at - b.at)[0];
+      if (!due) return;
+      c.clear(due);
+      due.f();
+    }
+  };
+  return c;
+})()`
+
+// Every time rule reads the runtime's one clock (spec §8.2 here): a 60 s time-out on a
+// clock moved by hand fires when the clock says so, and a timer armed on the real clock
+// moves over with the time it has left.
+func TestClockSeam(t *testing.T) {
+	base := fixture(t)
+	rt, err := runtime.Install(js.Global(), map[string]any{"domains": map[string]any{"request": []any{base}}})
+	require.NoError(t, err)
+	defer rt.Stop()
+
+	results := make(chan string, 1)
+	complete := js.FuncOf(func(_ js.Value, args []js.Value) any { results <- args[0].Get("errMsg").String(); return nil })
+	defer complete.Release()
+	js.Global().Get("wx").Call("request", map[string]any{"url": base + "/hold?id=clock1", "complete": complete})
+
+	c := js.Global().Call("eval", manualClock)
+	rt.SetClock(c) // the request's 60 s timer moves over
+	defer rt.SetClock(js.Undefined())
+	require.Equal(t, 1, c.Get("timers").Length())
+	c.Call("tick", 59_000)
+	select {
+	case msg := <-results:
+		t.Fatalf("settled before its time-out: %s", msg)
+	default:
+	}
+	c.Call("tick", 1_000)
+	assert.Equal(t, "request:fail timeout", <-results)
+	assert.Equal(t, 0, c.Get("timers").Length(), "settling cleared nothing twice, left nothing behind")
+}
