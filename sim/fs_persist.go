@@ -3,7 +3,6 @@ package sim
 import (
 	"slices"
 	"strings"
-	"time"
 )
 
 // What persists (spec §7.4): usr and store entries, handed to JS as changes to store in
@@ -137,7 +136,7 @@ func (f *FS) Load(entries []Entry) []string {
 
 // mkParents creates the missing directories above p, from the top (Load), or says
 // FSNotDir. An existing parent ends the climb: its own parents exist.
-func (f *FS) mkParents(p Path, t time.Time) string {
+func (f *FS) mkParents(p Path, t UnixMS) string {
 	d := p.Parent()
 	if d.IsRoot() {
 		return ""

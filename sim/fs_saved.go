@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -135,7 +136,7 @@ func (f *FS) SavedList() []SavedFile {
 			es = append(es, e)
 		}
 	}
-	slices.SortStableFunc(es, func(a, b Entry) int { return a.CreateTime.Compare(b.CreateTime) })
+	slices.SortStableFunc(es, func(a, b Entry) int { return cmp.Compare(a.CreateTime, b.CreateTime) })
 	out := make([]SavedFile, len(es))
 	for i, e := range es {
 		out[i] = SavedFile{e.Path, e.Size, e.CreateTime.Unix()}
