@@ -1,8 +1,6 @@
 package sim
 
 import (
-	"cmp"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -136,7 +134,7 @@ func (f *FS) SavedList() []SavedFile {
 			es = append(es, e)
 		}
 	}
-	slices.SortStableFunc(es, func(a, b Entry) int { return cmp.Compare(a.CreateTime, b.CreateTime) })
+	sortStable(es, func(a, b *Entry) bool { return a.CreateTime < b.CreateTime })
 	out := make([]SavedFile, len(es))
 	for i, e := range es {
 		out[i] = SavedFile{e.Path, e.Size, e.CreateTime.Unix()}
