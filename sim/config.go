@@ -1,9 +1,7 @@
 package sim
 
 import (
-	"maps"
 	"math"
-	"slices"
 	"strconv"
 )
 
@@ -90,7 +88,7 @@ func ParseConfig(raw map[string]any, parse URLParser) (Config, error) {
 	c := DefaultConfig()
 	// keys in order, here and below: with two bad fields the error names the same one
 	// every time, not whichever map iteration met first
-	for _, k := range slices.Sorted(maps.Keys(raw)) {
+	for _, k := range sortedKeys(raw) {
 		if !configFields[k] {
 			return c, &ConfigError{k, "is not a known field"}
 		}
@@ -151,7 +149,7 @@ func (c *Config) parseTimeouts(v any) error {
 	if !ok {
 		return &ConfigError{"networkTimeout", "should be an object, got " + typeName(v)}
 	}
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		x := m[k]
 		if !contains(timeoutKeys, k) {
 			return &ConfigError{"networkTimeout." + k, "is not a known field (request, connectSocket, uploadFile, downloadFile)"}
@@ -173,7 +171,7 @@ func (c *Config) parseDomains(v any, parse URLParser) error {
 	if !ok {
 		return &ConfigError{"domains", "should be an object, got " + typeName(v)}
 	}
-	for _, k := range slices.Sorted(maps.Keys(m)) {
+	for _, k := range sortedKeys(m) {
 		if !containsList(k) {
 			return &ConfigError{"domains." + k, "is not a known list (request, socket, uploadFile, downloadFile)"}
 		}

@@ -1,7 +1,5 @@
 package sim
 
-import "time"
-
 // The simulated file system (spec §7) is a metadata and rules layer. File bytes live on
 // the JS side (Blobs keyed by canonical path); FS holds what WeChat knows about them
 // (sizes, kinds, times) and decides every rule: paths, permissions, quotas and the
@@ -52,8 +50,22 @@ type Entry struct {
 	Path       string
 	Size       int64
 	IsDir      bool
-	CreateTime time.Time
-	ModTime    time.Time
+	CreateTime UnixMS
+	ModTime    UnixMS
+}
+
+// UnixMS is a time as Unix milliseconds (Date.now() in the browser, time.Time.UnixMilli
+// natively): sim keeps times as numbers so that the wasm binary links no time package
+// (its formatting and zone tables cost about 54 KB of gzip).
+type UnixMS int64
+
+// Unix is t in Unix seconds, rounded down (as time.Time.Unix: -1500 ms is -2 s).
+func (t UnixMS) Unix() int64 {
+	s := int64(t) / 1000
+	if t < 0 && int64(t)%1000 != 0 {
+		s--
+	}
+	return s
 }
 
 // Move tells JS to move (rename, saveFile) or copy (copyFile) the blob at From to To, both
@@ -62,7 +74,7 @@ type Move struct{ From, To string }
 
 // FS is the metadata index of the three roots. The roots always exist as directories.
 type FS struct {
-	now      func() time.Time
+	now      func() UnixMS
 	nodes    map[string]Entry               // by canonical path
 	kids     map[string]map[string]struct{} // canonical directory → the names directly in it
 	used     map[Root]int64                 // bytes of files per root
@@ -71,10 +83,12 @@ type FS struct {
 	storeSeq int
 }
 
-// NewFS returns an index with the three empty roots; now is the clock (nil: time.Now).
-func NewFS(now func() time.Time) *FS {
+// NewFS returns an index with the three empty roots; now is the clock (nil: a clock
+// stopped at 0, the Unix epoch; natively pass e.g. func() UnixMS { return
+// UnixMS(time.Now().UnixMilli()) }).
+func NewFS(now func() UnixMS) *FS {
 	if now == nil {
-		now = time.Now
+		now = func() UnixMS { return 0 }
 	}
 	f := &FS{now: now, nodes: map[string]Entry{}, kids: map[string]map[string]struct{}{},
 		used: map[Root]int64{}, changed: map[string]struct{}{}}

@@ -1,9 +1,6 @@
 package sim
 
-import (
-	"slices"
-	"strings"
-)
+import "strings"
 
 // The directory tree of the index: put and del keep nodes, kids, used and changed in
 // step; the lookups and walks below answer the operations' questions.
@@ -123,7 +120,7 @@ func (f *FS) below(p Path) []string {
 		}
 	}
 	walk(p.Canon())
-	slices.Sort(out)
+	sortStrings(out)
 	return out
 }
 
@@ -133,6 +130,6 @@ func (f *FS) children(p Path) []string {
 	for name := range f.kids[p.Canon()] {
 		out = append(out, name)
 	}
-	slices.Sort(out)
+	sortStrings(out)
 	return out
 }

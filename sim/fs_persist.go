@@ -1,10 +1,6 @@
 package sim
 
-import (
-	"slices"
-	"strings"
-	"time"
-)
+import "strings"
 
 // What persists (spec §7.4): usr and store entries, handed to JS as changes to store in
 // IndexedDB (TakeChanges), as a whole (Snapshot), and loaded back (Load).
@@ -40,7 +36,7 @@ func (f *FS) TakeChanges() []Change {
 		keys = append(keys, k)
 	}
 	clear(f.changed)
-	slices.Sort(keys)
+	sortStrings(keys)
 	out := make([]Change, len(keys))
 	for i, k := range keys {
 		if e, ok := f.nodes[k]; ok && persists(k) {
@@ -106,11 +102,11 @@ func (f *FS) Load(entries []Entry) []string {
 		}
 		items = append(items, item{p, e, strings.Count(p.Rel, "/")})
 	}
-	slices.SortStableFunc(items, func(a, b item) int {
-		if d := a.depth - b.depth; d != 0 {
-			return d
+	sortStable(items, func(a, b *item) bool {
+		if a.depth != b.depth {
+			return a.depth < b.depth
 		}
-		return strings.Compare(a.p.Rel, b.p.Rel)
+		return a.p.Rel < b.p.Rel
 	})
 	for _, it := range items {
 		canon := it.p.Canon()
@@ -130,14 +126,19 @@ func (f *FS) Load(entries []Entry) []string {
 		f.changed[p] = struct{}{} // its record goes (or, if live after all, is rewritten)
 	}
 	// never report a path that is now live: JS would delete the kept file's blob
-	dropped = slices.DeleteFunc(dropped, func(p string) bool { _, live := f.nodes[p]; return live })
-	slices.Sort(dropped)
-	return dropped
+	gone := dropped[:0]
+	for _, p := range dropped {
+		if _, live := f.nodes[p]; !live {
+			gone = append(gone, p)
+		}
+	}
+	sortStrings(gone)
+	return gone
 }
 
 // mkParents creates the missing directories above p, from the top (Load), or says
 // FSNotDir. An existing parent ends the climb: its own parents exist.
-func (f *FS) mkParents(p Path, t time.Time) string {
+func (f *FS) mkParents(p Path, t UnixMS) string {
 	d := p.Parent()
 	if d.IsRoot() {
 		return ""

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -135,7 +134,7 @@ func (f *FS) SavedList() []SavedFile {
 			es = append(es, e)
 		}
 	}
-	slices.SortStableFunc(es, func(a, b Entry) int { return a.CreateTime.Compare(b.CreateTime) })
+	sortStable(es, func(a, b *Entry) bool { return a.CreateTime < b.CreateTime })
 	out := make([]SavedFile, len(es))
 	for i, e := range es {
 		out[i] = SavedFile{e.Path, e.Size, e.CreateTime.Unix()}

@@ -2,7 +2,6 @@ package sim
 
 import (
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -133,10 +132,10 @@ func TestSavedFiles(t *testing.T) {
 	// SavedList orders by creation time, not by name; ties by path
 	g := NewFS(tick())
 	g.Load([]Entry{
-		{Path: "http://store/a", Size: 1, CreateTime: t0.Add(3 * time.Second)},
-		{Path: "http://store/b", Size: 2, CreateTime: t0.Add(1 * time.Second)},
-		{Path: "http://store/d", Size: 3, CreateTime: t0.Add(2 * time.Second)},
-		{Path: "http://store/c", Size: 4, CreateTime: t0.Add(2 * time.Second)},
+		{Path: "http://store/a", Size: 1, CreateTime: t0 + 3000},
+		{Path: "http://store/b", Size: 2, CreateTime: t0 + 1000},
+		{Path: "http://store/d", Size: 3, CreateTime: t0 + 2000},
+		{Path: "http://store/c", Size: 4, CreateTime: t0 + 2000},
 	})
 	var order []string
 	for _, s := range g.SavedList() {

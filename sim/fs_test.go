@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -17,12 +18,12 @@ import (
 const mb = 1024 * 1024
 
 // t0 is where tick starts.
-var t0 = time.Unix(1700000000, 0)
+const t0 = UnixMS(1700000000_000)
 
 // tick is a clock that advances one second per call, from t0.
-func tick() func() time.Time {
+func tick() func() UnixMS {
 	t := t0
-	return func() time.Time { t = t.Add(time.Second); return t }
+	return func() UnixMS { t += 1000; return t }
 }
 
 // result renders an API outcome as the errMsg the user sees ("<api>:ok" on success).
@@ -133,4 +134,11 @@ func TestRandomOps(t *testing.T) {
 func sortedByPath(es []Entry) []Entry {
 	slices.SortFunc(es, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) })
 	return es
+}
+
+// UnixMS.Unix rounds down as time.Time.Unix does, negative times included.
+func TestUnixMSUnix(t *testing.T) {
+	for _, ms := range []int64{0, 1, 999, 1000, 1001, -1, -999, -1000, -1001, -1500, 1700000000_123, math.MaxInt64, math.MinInt64} {
+		assert.Equal(t, time.UnixMilli(ms).Unix(), UnixMS(ms).Unix(), ms)
+	}
 }

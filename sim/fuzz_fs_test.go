@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"wxsim/sim"
 )
@@ -273,8 +272,8 @@ func FuzzFS(f *testing.F) {
 	f.Add([]byte{0x08, 0x18, 0x0a, 0x2b, 0x3c, 0x1d, 0x0e, 0x4f, 0x50, 0x61}, "a/./../a", "http://tmp/../usr")
 	f.Add([]byte{0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x0c, 0x1c, 0x2c, 0x3c}, "中 文", "store_1.txt")
 	f.Fuzz(func(t *testing.T, ops []byte, name1, name2 string) {
-		clock := time.Unix(1700000000, 0)
-		fs := sim.NewFS(func() time.Time { clock = clock.Add(time.Second); return clock })
+		clock := sim.UnixMS(1700000000_000)
+		fs := sim.NewFS(func() sim.UnixMS { clock += 1000; return clock })
 		paths := []string{"http://usr/a", "http://usr/a/b", "http://usr/a/b/c.txt", "http://usr/d", "http://usr",
 			"wxfile://usr/a/../d/e.png", "http://tmp/x.jpg", "http://store/s.png", "http://usr/" + name1, name2,
 			"http://tmp/wxsim_1.jpg", "http://store/wxsim_1.jpg", "wxfile://tmp_x.jpg", "http://usr/a/" + name1, "", "http://usr/a/b/.."}

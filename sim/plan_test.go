@@ -166,7 +166,7 @@ func TestPlanRequestPlans(t *testing.T) {
 }
 
 func TestPlanTransfers(t *testing.T) {
-	fs := sim.NewFS(time.Now)
+	fs := sim.NewFS(func() sim.UnixMS { return sim.UnixMS(time.Now().UnixMilli()) })
 	tmp, err := fs.AddTemp(3, fs.NewTempPath("/a.txt", "text/plain"))
 	require.NoError(t, err)
 	up := url("https://up.example/u")

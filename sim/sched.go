@@ -1,9 +1,5 @@
 package sim
 
-import (
-	"slices"
-)
-
 // MaxConcurrent is the number of transfers one api may run at once (spec §8.1).
 const MaxConcurrent = 10
 
@@ -205,7 +201,7 @@ func (s *Scheduler) failAll(r Reason) []Effect {
 	for id := range s.tasks {
 		ids = append(ids, id)
 	}
-	slices.Sort(ids) // settle in call order
+	sortStable(ids, func(a, b *TaskID) bool { return *a < *b }) // settle in call order
 	var effs []Effect
 	for _, id := range ids {
 		t := s.tasks[id]
@@ -253,7 +249,13 @@ func (s *Scheduler) dispatch(id TaskID, effs []Effect) []Effect {
 }
 
 func (s *Scheduler) unqueue(id TaskID, api string) {
-	s.queues[api] = slices.DeleteFunc(s.queues[api], func(x TaskID) bool { return x == id })
+	q := s.queues[api][:0]
+	for _, x := range s.queues[api] {
+		if x != id {
+			q = append(q, x)
+		}
+	}
+	s.queues[api] = q
 }
 
 func settleFail(id TaskID, api string, r Reason) Effect {

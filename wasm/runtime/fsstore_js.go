@@ -5,7 +5,6 @@ package runtime
 import (
 	"math"
 	"syscall/js"
-	"time"
 
 	"wxsim/sim"
 )
@@ -25,7 +24,7 @@ func (r *Runtime) changes() []any {
 			continue
 		}
 		out[i] = map[string]any{"path": c.Path, "size": float64(c.Size), "isDir": c.IsDir,
-			"ctime": float64(c.CreateTime.UnixMilli()), "mtime": float64(c.ModTime.UnixMilli())}
+			"ctime": float64(c.CreateTime), "mtime": float64(c.ModTime)}
 	}
 	return out
 }
@@ -52,7 +51,7 @@ func (r *Runtime) loaded(paths, nums js.Value) {
 			break
 		}
 		entries = append(entries, sim.Entry{Path: string(pb[off : off+w]), Size: int64(num(5*i + 1)), IsDir: num(5*i+2) == 1,
-			CreateTime: time.UnixMilli(int64(num(5*i + 3))), ModTime: time.UnixMilli(int64(num(5*i + 4)))})
+			CreateTime: sim.UnixMS(num(5*i + 3)), ModTime: sim.UnixMS(num(5*i + 4))})
 		off += w
 	}
 	for _, p := range r.fs.Load(entries) {

@@ -4,7 +4,6 @@ package runtime
 
 import (
 	"syscall/js"
-	"time"
 
 	"wxsim/jsbridge"
 	"wxsim/sim"
@@ -41,7 +40,7 @@ var wasmExports = js.Undefined()
 // Install creates the wx object on global from cfg (spec §2 fields, plain Go values as
 // from JSON; nil for defaults). It fails with a message naming the bad field.
 func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
-	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*task{}, fs: sim.NewFS(time.Now)}
+	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*task{}, fs: sim.NewFS(now)}
 	r.g = jsbridge.NewGlue(r.handle, wasmExports)
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
@@ -264,6 +263,11 @@ func (r *Runtime) do(effs []sim.Effect) {
 }
 
 func ms(d sim.Duration) float64 { return d.MS() }
+
+// now is the wall clock of the file index (create and modify times): the page's
+// Date.now(), in Unix milliseconds. It is the only place the runtime reads the time (the
+// binary links no time package for it), so a virtual clock can replace it.
+func now() sim.UnixMS { return sim.UnixMS(js.Global().Get("Date").Call("now").Float()) }
 
 func (r *Runtime) fail(id int, f sim.Fail) {
 	errno, ok := f.Errno(r.cfg.SDK)
