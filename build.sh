@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # wxsim build entry point.
-#   ./build.sh         build web/dist (wx.wasm, wasm_exec.js, wxsim.js)
+#   ./build.sh         build web/dist (wx.wasm, wasm_exec.js, wxsim.js, glue.js, guard.js)
 #   ./build.sh run     build, then serve the simulator on 127.0.0.1:8080 (WXSIM_ADDR or --addr)
 #   ./build.sh test    every check and test: gofmt, go vet (native + js/wasm), native tests,
 #                      wasm tests in headless Chromium, end-to-end suites
@@ -12,7 +12,10 @@ export GOFLAGS=${GOFLAGS:--mod=mod}
 
 build() {
 	mkdir -p web/dist
-	GOOS=js GOARCH=wasm go build -trimpath -ldflags="-s -w" -o web/dist/wx.wasm ./wasm
+	# wxsim_loaderglue: the loader hands wx.wasm the glue (jsbridge/gluesrc.go says why)
+	GOOS=js GOARCH=wasm go build -tags wxsim_loaderglue -trimpath -ldflags="-s -w" -o web/dist/wx.wasm ./wasm
+	cat jsbridge/glue/[0-9][0-9]_*.js >web/dist/glue.js
+	cp jsbridge/guard.js web/dist/guard.js
 	cp "$(go env GOROOT)/lib/wasm/wasm_exec.js" web/dist/wasm_exec.js
 	cp web/wxsim.js web/dist/wxsim.js
 }

@@ -1,3 +1,5 @@
+//go:build !(js && wasm && wxsim_loaderglue)
+
 package jsbridge
 
 import _ "embed"
@@ -44,6 +46,11 @@ var glueModules = []struct{ name, src string }{
 	{"80_codec.js", glue80},
 	{"99_api.js", glue99},
 }
+
+// The shipped wx.wasm is built with the tag wxsim_loaderglue (build.sh): it embeds
+// nothing, and the loader hands it the same modules, put together by build.sh into
+// web/dist/glue.js (gluesrc_loader_js.go). Embedding links package embed, and through it
+// time: 54 KB of gzipped wx.wasm, plus the 17 KB of the glue's own text.
 
 // glueSource is the body of the one glue closure: the modules, in order. glue_js.go
 // evaluates it with new Function once per glue; 00_protocol.js opens it with "use

@@ -2,13 +2,7 @@
 
 package jsbridge
 
-import (
-	_ "embed"
-	"syscall/js"
-)
-
-//go:embed guard.js
-var guardSource string
+import "syscall/js"
 
 // guard holds the readers of guard.js, shared by every glue and by Get/TypeName.
 var guard = js.Global().Get("Function").New(guardSource).Invoke()

@@ -1,3 +1,5 @@
+//go:build !(js && wasm && wxsim_loaderglue)
+
 package jsbridge
 
 import (

@@ -41,8 +41,18 @@
                 .then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
             })
           : src.then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
-        inst.then(function (r) {
+        // the glue and the guard the runtime evaluates (built from jsbridge/ by build.sh)
+        var text = function (name) {
+          return fetch(new URL(name, base).href).then(function (r) {
+            if (!r.ok) throw new Error(name + ": HTTP " + r.status);
+            return r.text();
+          });
+        };
+        Promise.all([inst, text("glue.js"), text("guard.js")]).then(function (all) {
+          var r = all[0];
           bootObj.exports = r.instance.exports; // lets the runtime use its wxsim_dispatch export
+          bootObj.glue = all[1];
+          bootObj.guard = all[2];
           go.run(r.instance).then(function () { ctl = null; booting = null; console.error("wxsim: the Go runtime exited"); });
         }, function (e) { booting = null; reject(new Error("wxsim: cannot start " + wasmURL + ": " + e)); });
       });
