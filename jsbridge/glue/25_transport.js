@@ -16,9 +16,14 @@
 //   watchUpload(rec, cx, call, f) → null (XHR's own upload progress counts), or a
 //                           function that stops the feed f(sent, total)
 //   socket(s, call, arm)  opens socket s; arm() once nothing more can throw
+//   xhr                   true when an XMLHttpRequest to call.url is this transport's
+//                         fastest way for a request's whole body and a download with
+//                         progress, and fetch().blob() for a download without (measured,
+//                         README "Benchmarks"); false: fetch and XHR as above
 // call is {api, url, method, headers (flat name, value pairs), manual, form, id}.
 const transports = [];
 transports[VIA_DIRECT] = {
+  xhr: true,
   ready: function () { return null; },
   fetch: async function (rec, cx, call) {
     const h = new Headers(), headers = call.headers;

@@ -133,6 +133,7 @@ function relayTarget(call) {
   return t;
 }
 transports[VIA_RELAY] = {
+  xhr: false,
   ready: function () {
     return relay ? relaySession() : Promise.reject(relayError("refused", "the relay is no longer configured"));
   },

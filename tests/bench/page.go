@@ -66,6 +66,11 @@ async function pump(s, send, frame, ms) {
 const wxCall = (fn, o) => new Promise((resolve, reject) => fn(Object.assign({}, o, {
   success: (r) => resolve(r), fail: (r) => reject(new Error(r.errMsg))})));
 const wxDownload = (url) => wxCall(wx.downloadFile, {url});
+// the same with an onProgressUpdate listener, attached as page code does, after the call
+const wxDownloadProgress = (url) => new Promise((resolve, reject) => {
+  const t = wx.downloadFile({url, success: resolve, fail: (r) => reject(new Error(r.errMsg))});
+  t.onProgressUpdate(() => {});
+});
 // stat, not getFileInfo: getFileInfo reads the whole file to compute its digest
 const wxSize = (path) => wxCall(wx.getFileSystemManager().stat, {path}).then((r) => r.stats.size);
 const rawBlob = (url) => fetch(url).then((r) => r.blob());
@@ -103,15 +108,21 @@ window.B = {
       const n = await wxSize(r.tempFilePath); wxsim.relaunch();
       if (n !== size) throw new Error('short wx download: ' + n);
     };
+    let progMs = 0;
+    const progUnit = async () => {
+      const t = performance.now(); const r = await wxDownloadProgress(url); progMs += performance.now() - t;
+      const n = await wxSize(r.tempFilePath); wxsim.relaunch();
+      if (n !== size) throw new Error('short wx download with a listener: ' + n);
+    };
     const rawUnit = async () => { const t = performance.now(); const b = await rawBlob(url); rawMs += performance.now() - t; if (b.size !== size) throw new Error('short raw download: ' + b.size); };
-    // the transport wx uses, bare: how much of the gap is XMLHttpRequest's own
+    // the transport wx uses with a listener, bare: how much of the gap is XMLHttpRequest's own
     let xhrMs = 0;
     const xhrUnit = async () => { const t = performance.now(); const b = await xhrBlob(url); xhrMs += performance.now() - t; if (b.size !== size) throw new Error('short xhr download: ' + b.size); };
     for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) { await wxUnit(); await rawUnit(); await xhrUnit(); } else { await xhrUnit(); await rawUnit(); await wxUnit(); }
+      if (i % 2 === 0) { await wxUnit(); await rawUnit(); await progUnit(); await xhrUnit(); } else { await xhrUnit(); await progUnit(); await rawUnit(); await wxUnit(); }
     }
     const mb = rounds * size / 1048576;
-    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000), xhrMBps: mb / (xhrMs / 1000)};
+    return {wxMBps: mb / (wxMs / 1000), rawMBps: mb / (rawMs / 1000), xhrMBps: mb / (xhrMs / 1000), progMBps: mb / (progMs / 1000)};
   },
   // upload: wx.uploadFile of http://usr/bench.bin vs an XHR POST of a FormData with a Blob
   // of the same bytes, interleaved, both to /upload (which hashes the file as it streams).
