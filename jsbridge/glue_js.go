@@ -162,8 +162,8 @@ type RequestFields struct {
 
 // ReadRequest reads the options object o of a request in one JS call. Type fields hold
 // Object.prototype.toString tags ("String", "Undefined", ...).
-func (g *Glue) ReadRequest(o js.Value) RequestFields {
-	f := g.packed("readRequest", rqFields, o)
+func (g *Glue) ReadRequest(id int, o js.Value) RequestFields {
+	f := g.packed("readRequest", rqFields, id, o)
 	return RequestFields{
 		URLType: f[rqURLType], URL: f[rqURL], MethodType: f[rqMethodType], Method: f[rqMethod], HeaderType: f[rqHeaderType],
 		DataKind: int(f[rqDataKind][0] - '0'), DataType: f[rqDataType], Timeout: f[rqTimeout],
@@ -218,9 +218,20 @@ func (g *Glue) SetBody(id, enc int, o js.Value) error {
 }
 
 // Fetch starts the fetch of task id on transport via (Via…) and its time-out timer
-// (EvTimer after timeoutMS). headers is flattened name, value pairs.
-func (g *Glue) Fetch(id, via int, url, method string, headers []string, chunked, manualRedirect bool, timeoutMS float64) {
-	g.v.Call("fetch", id, via, url, method, strs(headers), chunked, manualRedirect, timeoutMS)
+// (EvTimer after timeoutMS). url "" is the url ReadRequest read for id; headers is
+// flattened name, value pairs. fast (Fast…) is how to decode a response whose
+// content-type has no parameters, with okMsg its errMsg: the glue then settles it itself
+// and sends EvSettled after its callbacks.
+func (g *Glue) Fetch(id, via int, url, method string, headers []string, chunked, manualRedirect bool, timeoutMS float64, fast int, okMsg string) {
+	u := js.Undefined() // the url ReadRequest read: one string fewer to cross
+	if url != "" {
+		u = js.ValueOf(url)
+	}
+	h := js.Null()
+	if len(headers) > 0 {
+		h = js.ValueOf(strs(headers))
+	}
+	g.v.Call("fetch", id, via, u, method, h, chunked, manualRedirect, timeoutMS, fast, okMsg)
 }
 
 // Cancel aborts the transport of task id.

@@ -100,23 +100,23 @@ func TestGlueParseURL(t *testing.T) {
 func TestGlueReadRequest(t *testing.T) {
 	g := NewGlue(func(int, int, js.Value, js.Value) bool { return true }, js.Undefined())
 	defer g.Release()
-	f := g.ReadRequest(eval(`({url: 'https://a.example:443/p', method: 'post', header: {}, data: 5, timeout: 0,
+	f := g.ReadRequest(0, eval(`({url: 'https://a.example:443/p', method: 'post', header: {}, data: 5, timeout: 0,
 		responseType: 'arraybuffer', dataType: 'text', redirect: 'manual', enableChunked: true})`))
 	assert.Equal(t, RequestFields{URLType: "String", URL: "https://a.example:443/p", MethodType: "String", Method: "post",
 		HeaderType: "Object", DataKind: 4, DataType: "Number", Timeout: "0", ResponseType: "arraybuffer",
 		DataTypeOpt: "text", Redirect: "manual", Chunked: true,
 		Parsed: URLInfo{Scheme: "https", Host: "a.example", PathOrQuery: true}, ParsedOK: true}, f)
-	f = g.ReadRequest(eval(`undefined`))
+	f = g.ReadRequest(0, eval(`undefined`))
 	assert.Equal(t, "Undefined", f.URLType)
 	assert.False(t, f.ParsedOK)
-	f = g.ReadRequest(eval(`({url: 'https://a.example/\0x'})`))
+	f = g.ReadRequest(0, eval(`({url: 'https://a.example/\0x'})`))
 	assert.Equal(t, "https://a.example/\ufffdx", f.URL, "NUL never splits the packed fields")
 	assert.False(t, f.ParsedOK, "a URL with NUL does not parse")
 	// a throwing getter is the guard's unreadable error, naming the field (spec §1.5)
 	var u *Unreadable
 	func() {
 		defer func() { u, _ = AsUnreadable(recover()) }()
-		g.ReadRequest(eval(`({url: 'https://a.example/', get method() { throw new Error('getter') }})`))
+		g.ReadRequest(0, eval(`({url: 'https://a.example/', get method() { throw new Error('getter') }})`))
 	}()
 	require.NotNil(t, u)
 	assert.Equal(t, Unreadable{Field: "method", Message: "Error: getter"}, *u)

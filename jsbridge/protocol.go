@@ -17,7 +17,7 @@ const (
 	EvAbort    = 2 // task.abort() on an unsettled task
 	EvTimer    = 3 // a timer set with SetTimer fired
 	EvRedirect = 4 // the response was redirected: a = final URL
-	EvDone     = 5 // the body is complete: a = status, b = content-type
+	EvDone     = 5 // the body is complete: a = status, b = content-type (a request's: undefined when it has no parameters)
 	EvError    = 6 // transport error: a = JS error name, b = message
 
 	EvSocketOpen   = 7  // handshake complete
@@ -40,6 +40,21 @@ const (
 	// the call reports as, b = [field, message]. id 0 is a …Sync call (answer with
 	// SyncResult).
 	EvUnreadable = 14
+
+	// EvSettled: the glue settled request id itself, as the decode plan Go gave Fetch
+	// allowed (a = status): Go completes the task without delivering anything. The glue
+	// sends it after the task's callbacks have run.
+	EvSettled = 15
+)
+
+// Decode plans Go gives Fetch for a response whose content-type has no parameters (so
+// names no charset): the glue may then decode and settle at once, and tell Go after
+// (EvSettled). FastNone: Go decides at EvDone.
+const (
+	FastNone = 0
+	FastText = 1 // decode UTF-8 (a BOM dropped)
+	FastJSON = 2 // decode UTF-8, then JSON.parse (a string when it does not parse)
+	FastRaw  = 3 // the ArrayBuffer as it is, whatever the content-type
 )
 
 // Answers of the dispatcher (the wasm export's result).
@@ -168,7 +183,9 @@ var jsConsts = [][]jsConst{
 	{{"EV_CALL", EvCall}, {"EV_ABORT", EvAbort}, {"EV_TIMER", EvTimer}, {"EV_REDIRECT", EvRedirect},
 		{"EV_DONE", EvDone}, {"EV_ERROR", EvError}, {"EV_SOPEN", EvSocketOpen}, {"EV_SCLOSED", EvSocketClosed},
 		{"EV_SCLOSE", EvSocketClose}, {"EV_SSEND", EvSocketSend}, {"EV_SERROR", EvSocketError},
-		{"EV_LOADED", EvLoaded}, {"EV_SYNC", EvSync}, {"EV_UNREADABLE", EvUnreadable}},
+		{"EV_LOADED", EvLoaded}, {"EV_SYNC", EvSync}, {"EV_UNREADABLE", EvUnreadable},
+		{"EV_SETTLED", EvSettled}},
+	{{"FAST_NONE", FastNone}, {"FAST_TEXT", FastText}, {"FAST_JSON", FastJSON}, {"FAST_RAW", FastRaw}},
 	{{"HANDLED", answerHandled}, {"UNREADABLE", answerUnreadable}},
 	{{"BODY_RAW", BodyRaw}, {"BODY_JSON", BodyJSON}, {"BODY_FORM", BodyForm}},
 	{{"VIA_DIRECT", ViaDirect}, {"VIA_RELAY", ViaRelay}, {"VIA_MOCK", ViaMock}},

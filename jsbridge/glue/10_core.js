@@ -101,7 +101,8 @@ function useClock(c) {
 function newRec(api, opts) {
   const rec = { id: nextId++, api: api, done: false, ls: null, ctrl: null,
     body: undefined, buf: null, status: 0, header: null, t0: 0, t1: 0, t2: 0,
-    resolve: null, reject: null, success: undefined, fail: undefined, complete: undefined, bad: null };
+    resolve: null, reject: null, success: undefined, fail: undefined, complete: undefined, bad: null,
+    fast: FAST_NONE, okMsg: "" };
   recs.set(rec.id, rec);
   for (const k of ["success", "fail", "complete"]) {
     try { rec[k] = field(opts, k); } catch (e) { rec.bad = rec.bad || e; }

@@ -40,7 +40,8 @@ Object.assign(glue, {
   // readRequest reads every scalar request option in one call (each Go→JS call costs
   // tens of µs): record RQ, see wasm/runtime request_js.go. NULs inside string options
   // become U+FFFD; a URL containing NUL does not parse.
-  readRequest: function (o) {
+  // The record keeps the url as read: Go starts the task with it unless the plan changed it.
+  readRequest: function (id, o) {
     const url = field(o, "url"), method = field(o, "method"), header = field(o, "header");
     const data = field(o, "data"), timeout = field(o, "timeout");
     const parsed = urlOption(url), f = [];
@@ -53,6 +54,8 @@ Object.assign(glue, {
     f[RQ.dataTypeOpt] = str(field(o, "dataType"));
     f[RQ.redirect] = str(field(o, "redirect"));
     f[RQ.chunked] = field(o, "enableChunked") === true ? "1" : "";
+    const rec = recs.get(id);
+    if (rec) rec.url = f[RQ.url];
     putURL(f, RQ.parsed, parsed);
     return pack(f, RQ);
   },

@@ -55,7 +55,7 @@ async function run(rec, t, call, chunked) {
     rec.buf = buf;
     rec.t2 = now();
     t.release(rec); // free before Go may start the next task
-    enter(EV_DONE, rec, rec.status, rec.ctype);
+    done(rec);
   } catch (e) {
     failTask(rec, e, call.url);
   } finally {
@@ -83,7 +83,7 @@ function runXHR(rec, call) {
     if (rec.done) return;
     rec.buf = xhr.response || new ArrayBuffer(0);
     rec.t2 = now();
-    enter(EV_DONE, rec, rec.status, rec.ctype);
+    done(rec);
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to fetch"); };
   try {
@@ -97,6 +97,35 @@ function runXHR(rec, call) {
   } catch (e) {
     Promise.resolve().then(function () { failTask(rec, e, call.url); });
   }
+}
+// done ends a request whose body is in rec.buf. With the decode plan Go gave at its start
+// (rec.fast) and a content-type without parameters (so naming no charset), the glue
+// decodes and settles at once, and tells Go after the callbacks (EV_SETTLED): Go's work
+// at the end leaves the latency path. Otherwise Go decides (EV_DONE; the content-type
+// only when it has parameters: one string fewer to cross).
+function done(rec) {
+  const plain = rec.ctype.indexOf(";") < 0;
+  if (rec.fast === FAST_RAW || (rec.fast !== FAST_NONE && plain)) {
+    deliver(rec, rec.okMsg, rec.fast === FAST_RAW, "utf-8", rec.fast === FAST_JSON);
+    later(function () { enter(EV_SETTLED, rec, rec.status); });
+    return;
+  }
+  enter(EV_DONE, rec, rec.status, plain ? undefined : rec.ctype);
+}
+// deliver settles request rec with its body decoded as Go said.
+function deliver(rec, errMsg, raw, charset, parseJSON) {
+  let data = rec.buf;
+  if (!raw) {
+    const d = decoder(charset);
+    if (d.encoding !== "utf-8") {
+      console.warn("wxsim: " + rec.api + " response declares charset=" + charset +
+        "; decoded as " + d.encoding + ", but WeChat on devices may not convert it (spec §4.5)");
+    }
+    data = d.decode(data);
+    if (parseJSON) { try { data = JSON.parse(data); } catch (e) { /* stays a string */ } }
+  }
+  settle(rec, true, { data: data, statusCode: rec.status, header: rec.header, cookies: rec.cookies || [],
+    profile: profile(rec), errMsg: errMsg });
 }
 // failTask fails rec with a thrown error: its name and message go to Go (sim.TransportError);
 // a relay error also puts its precise cause in the console (spec §9).
@@ -128,12 +157,16 @@ Object.assign(glue, {
     rec.body = enc === BODY_RAW ? data : enc === BODY_JSON ? JSON.stringify(data) : formEncode(data);
   },
   // transport: fetch and arm the task's time-out (settling the task clears it)
-  fetch: function (id, via, url, method, headers, chunked, manual, timeoutMs) {
+  // fetch starts request id: url undefined is the url readRequest read, headers null
+  // none; fast and okMsg are the decode plan for a plain content-type (done).
+  fetch: function (id, via, url, method, headers, chunked, manual, timeoutMs, fast, okMsg) {
     const rec = recs.get(id);
     if (!rec) return;
+    rec.fast = fast; rec.okMsg = okMsg;
     setTimer(id, timeoutMs);
     observe(rec, "start", null);
-    run(rec, transports[via], { api: "request", url: url, method: method, headers: headers, manual: manual }, chunked);
+    run(rec, transports[via], { api: "request", url: url === undefined ? rec.url : url, method: method,
+      headers: headers || [], manual: manual }, chunked);
   },
   cancel: function (id) {
     const rec = recs.get(id);
@@ -142,18 +175,6 @@ Object.assign(glue, {
   },
   ok: function (id, errMsg, raw, charset, parseJSON) {
     const rec = recs.get(id);
-    if (!rec) return;
-    let data = rec.buf;
-    if (!raw) {
-      const d = decoder(charset);
-      if (d.encoding !== "utf-8") {
-        console.warn("wxsim: " + rec.api + " response declares charset=" + charset +
-          "; decoded as " + d.encoding + ", but WeChat on devices may not convert it (spec §4.5)");
-      }
-      data = d.decode(data);
-      if (parseJSON) { try { data = JSON.parse(data); } catch (e) { /* stays a string */ } }
-    }
-    settle(rec, true, { data: data, statusCode: rec.status, header: rec.header, cookies: rec.cookies || [],
-      profile: profile(rec), errMsg: errMsg });
+    if (rec) deliver(rec, errMsg, raw, charset, parseJSON);
   },
 });

@@ -33,12 +33,16 @@ func main() {
 	flag.IntVar(&files.up, "up", 50, "MiB per uploadFile")
 	relayOnly := flag.Bool("relay", false, "only the relay benchmark")
 	storeOnly := flag.Bool("files", false, "only the file store benchmark (IndexedDB with 10 and 1,000 files)")
+	flag.BoolVar(&quick, "quick", false, "only request latency and throughput")
 	flag.Parse()
 	if err := run(*n, *big, *starts, *relayOnly, *storeOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
+
+// quick stops after request latency and throughput (-quick).
+var quick bool
 
 // files are the file transfer benchmark's settings (flags).
 var files struct{ rounds, down, up int }
@@ -110,6 +114,9 @@ func run(n, big, starts int, relayOnly, storeOnly bool) error {
 	}
 	fmt.Printf("throughput, %d × 1 MiB arraybuffer: wx %.1f MB/s, fetch %.1f MB/s, ratio %.3f (target ≥ 1.15)\n",
 		big, tp.WxMBps, tp.RawMBps, tp.WxMBps/tp.RawMBps)
+	if quick {
+		return nil
+	}
 	var rtt struct{ WxMedian, RawMedian, WxMean, RawMean float64 }
 	if err := browser.Eval(tab, `B.socketRTT(1000)`, &rtt); err != nil {
 		return err

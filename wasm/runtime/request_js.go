@@ -13,7 +13,7 @@ import (
 // request handles wx.request(options) for task id (spec §4): one read of the options
 // (jsbridge.ReadRequest), sim's plan, then the body step and the scheduler.
 func (r *Runtime) request(id int, o js.Value) {
-	f := r.g.ReadRequest(o)
+	f := r.g.ReadRequest(id, o)
 	p, refused := sim.PlanRequest(&r.cfg, sim.RequestOptions{
 		URL:        urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
 		MethodType: f.MethodType, Method: f.Method,
@@ -43,7 +43,7 @@ func (r *Runtime) request(id int, o js.Value) {
 			return
 		}
 	}
-	r.reqs[id] = &task{api: sim.APIRequest, req: p}
+	r.reqs[id] = &task{api: sim.APIRequest, req: p, urlAsRead: p.URL == f.URL}
 	r.do(r.sched.SubmitVia(sim.TaskID(id), sim.APIRequest, p.Timeout, p.Transport))
 }
 

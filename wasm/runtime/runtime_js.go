@@ -202,8 +202,13 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 	case jsbridge.EvRedirect:
 		r.redirected(id, a.String())
 	case jsbridge.EvDone:
-		if q := r.reqs[id]; q != nil {
+		if q := r.reqs[id]; q != nil && b.Type() == js.TypeString {
 			q.contentType = b.String()
+		}
+		r.do(r.sched.Complete(sim.TaskID(id)))
+	case jsbridge.EvSettled:
+		if q := r.reqs[id]; q != nil {
+			q.settled = true
 		}
 		r.do(r.sched.Complete(sim.TaskID(id)))
 	case jsbridge.EvError:

@@ -5,6 +5,7 @@ package runtime
 import (
 	"syscall/js"
 
+	"wxsim/jsbridge"
 	"wxsim/sim"
 )
 
@@ -16,6 +17,23 @@ type task struct {
 	req         sim.RequestPlan  // request
 	xfer        sim.TransferPlan // uploadFile, downloadFile
 	contentType string           // response content-type, set at EvDone
+	urlAsRead   bool             // the request goes to the url the glue read: not sent again
+	settled     bool             // the glue settled it with the plan of fastPlan (EvSettled)
+}
+
+// fastPlan is sim's decode plan (spec §4.5) for a response whose content-type names no
+// charset, as the glue applies it without asking (jsbridge.Fast…).
+func fastPlan(p *sim.RequestPlan) int {
+	d := sim.PlanDecode(p.ResponseType, p.DataType, "")
+	switch {
+	case d.Raw:
+		return jsbridge.FastRaw
+	case d.Charset != "utf-8":
+		return jsbridge.FastNone
+	case d.ParseJSON:
+		return jsbridge.FastJSON
+	}
+	return jsbridge.FastText
 }
 
 // start carries out a scheduler Start for task q of id on the transport its plan chose.
@@ -23,7 +41,11 @@ func (r *Runtime) start(id int, q *task, via sim.Transport, timeoutMS float64) {
 	switch q.api {
 	case sim.APIRequest:
 		p := &q.req
-		r.g.Fetch(id, int(via), p.URL, p.Method, p.Headers, p.Chunked, p.ManualRedirect, timeoutMS)
+		url := p.URL
+		if q.urlAsRead {
+			url = ""
+		}
+		r.g.Fetch(id, int(via), url, p.Method, p.Headers, p.Chunked, p.ManualRedirect, timeoutMS, fastPlan(p), sim.OK(sim.APIRequest))
 	case sim.APIUploadFile:
 		p := &q.xfer
 		r.g.Upload(id, int(via), p.URL, p.Headers, p.Name, p.Path, timeoutMS)
@@ -37,6 +59,9 @@ func (r *Runtime) start(id int, q *task, via sim.Transport, timeoutMS float64) {
 func (r *Runtime) succeed(id int, q *task) {
 	switch q.api {
 	case sim.APIRequest:
+		if q.settled {
+			return // the glue delivered it (EvSettled)
+		}
 		p := sim.PlanDecode(q.req.ResponseType, q.req.DataType, q.contentType)
 		r.g.OK(id, sim.OK(sim.APIRequest), p.Raw, p.Charset, p.ParseJSON)
 	case sim.APIUploadFile:
