@@ -290,6 +290,10 @@ func (g *Glue) Note(id int, phase string) { g.v.Call("note", id, phase) }
 // goes back to real time. Pending timers move over with the time they have left.
 func (g *Glue) SetClock(c js.Value) { g.v.Call("useClock", c) }
 
+// SetProfile gives the glue the profile's fields in order with their defaults (name,
+// default value pairs): the shape of every result's profile.
+func (g *Glue) SetProfile(pairs []any) { g.v.Call("setProfile", pairs) }
+
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 
@@ -457,7 +461,10 @@ func (g *Glue) OKStat(id int, errMsg string, size int64, isDir bool, mode int, a
 // database of the older layout, one "#index" record of all metadata, is rewritten so
 // first); Go hears EvLoaded with the records. The returned promise resolves with "" when
 // done.
-func (g *Glue) Load(appID string) js.Value { return g.v.Call("load", appID) }
+//
+// roots are the path prefixes (each ending in "/") whose files persist: the glue keeps
+// and drops files by them.
+func (g *Glue) Load(appID string, roots []string) js.Value { return g.v.Call("load", appID, strs(roots)) }
 
 // Persist stores changes in one IndexedDB transaction, then settles task id (0: none)
 // with res. Each change is {path, size, isDir, ctime, mtime}, stored with the path's

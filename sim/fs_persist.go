@@ -22,8 +22,17 @@ func (f *FS) touch(root Root, canon string) {
 
 // persists reports whether the live path canon is stored (usr and store, not the roots).
 func persists(canon string) bool {
-	return strings.HasPrefix(canon, string(RootUsr)+"/") || strings.HasPrefix(canon, string(RootStore)+"/")
+	for _, r := range PersistedRoots {
+		if strings.HasPrefix(canon, string(r)+"/") {
+			return true
+		}
+	}
+	return false
 }
+
+// PersistedRoots are the roots whose files outlive the page (§7): user files and saved
+// files. The glue learns them from Load, so the rule is written once.
+var PersistedRoots = []Root{RootUsr, RootStore}
 
 // TakeChanges returns what changed under http://usr and http://store since the last
 // call (or Load), sorted by path, and forgets it: each path changed once or many times

@@ -3,12 +3,9 @@
 // transport error sent to Go (failTask, also used by the transfers), and the settlement of
 // a request with its decoded body and profile (ok, profile). The call itself goes through
 // the task's transport (25_transport.js).
-const PROFILE_KEYS = ["redirectStart", "redirectEnd", "fetchStart", "domainLookupStart",
-  "domainLookupEnd", "connectStart", "connectEnd", "SSLconnectionStart", "SSLconnectionEnd",
-  "requestStart", "requestEnd", "responseStart", "responseEnd", "rtt", "estimate_nettype",
-  "httpRttEstimate", "transportRttEstimate", "downstreamThroughputKbpsEstimate",
-  "throughputKbps", "peerIP", "port", "protocol", "socketReused", "sendBytesCount",
-  "receivedBytedCount"];
+// PROFILE is the profile's [name, default] pairs in order, Go's (sim.ProfileFields, §4.5):
+// setProfile gives them once per glue.
+let PROFILE = [];
 function now() { return performance.timeOrigin + performance.now(); }
 function headersObject(h) {
   const o = {};
@@ -140,18 +137,17 @@ function failTask(rec, e, url) {
 // profile is the profile of a response: the glue's timings, or the relay's measurements.
 function profile(rec) {
   const p = {};
-  for (const k of PROFILE_KEYS) p[k] = 0;
+  for (const f of PROFILE) p[f[0]] = f[1];
   p.fetchStart = rec.t0; p.requestStart = rec.t0; p.responseStart = rec.t1; p.responseEnd = rec.t2;
   p.receivedBytedCount = rec.buf ? rec.buf.byteLength : rec.blob ? rec.blob.size : 0;
-  p.estimate_nettype = 1;
-  p.peerIP = ""; p.protocol = "";
   if (rec.prof) { // the relay's measurements (spec §9): DNS, connect, TLS, first byte, peer
-    for (const k of PROFILE_KEYS) { const v = rec.prof[k]; if (v !== undefined && v !== 0 && v !== "") p[k] = v; }
+    for (const f of PROFILE) { const v = rec.prof[f[0]]; if (v !== undefined && v !== 0 && v !== "") p[f[0]] = v; }
   }
   return p;
 }
 
 Object.assign(glue, {
+  setProfile: function (pairs) { PROFILE = pairs; },
   body: function (id, enc, o) {
     const rec = recs.get(id), data = field(o, "data");
     rec.body = enc === BODY_RAW ? data : enc === BODY_JSON ? JSON.stringify(data) : formEncode(data);

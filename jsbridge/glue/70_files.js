@@ -6,7 +6,12 @@
 // The first layout kept all metadata in one record "#index" (rewritten on every change)
 // and {path, blob} records; load migrates it.
 const files = new Map();
-function persistent(path) { return path.startsWith("http://usr/") || path.startsWith("http://store/"); }
+// persistent: the path is under a root whose files outlive the page (Go's list, given to load)
+let persistRoots = [];
+function persistent(path) {
+  for (const r of persistRoots) if (path.startsWith(r)) return true;
+  return false;
+}
 function fileRecord(c, blobs) {
   const r = { path: c.path, size: c.size, isDir: c.isDir, ctime: c.ctime, mtime: c.mtime };
   const b = c.isDir ? undefined : (blobs || files).get(c.path);
@@ -159,8 +164,8 @@ Object.assign(glue, {
   copyFile: function (src, dst) { const b = files.get(src); if (b) files.set(dst, b); },
   // load reads the persisted files of appId: Blobs into the map, then EV_LOADED (the
   // records, packed) to Go. The promise resolves "" either way (no IndexedDB: nothing persists, a warning).
-  load: function (appId) {
-    dbName = "wxsim:" + appId; dbPromise = null;
+  load: function (appId, roots) {
+    dbName = "wxsim:" + appId; dbPromise = null; persistRoots = roots;
     return openDB().then(function (db) {
       return readAll(db).then(function (records) { return migrate(db, records); });
     }).then(function (records) {

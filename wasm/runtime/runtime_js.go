@@ -42,6 +42,7 @@ var wasmExports = js.Undefined()
 func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*task{}, fs: sim.NewFS(now)}
 	r.g = jsbridge.NewGlue(r.handle, wasmExports)
+	r.g.SetProfile(profileFields())
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
 		r.g.Release()
@@ -61,7 +62,7 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	wx.Set("env", map[string]any{"USER_DATA_PATH": "http://usr"})
 	r.wx = wx
 	global.Set("wx", wx)
-	r.loading = r.g.Load(c.AppID)
+	r.loading = r.g.Load(c.AppID, persistedRoots())
 	return r, nil
 }
 
@@ -78,7 +79,7 @@ func (r *Runtime) Reconfigure(cfg map[string]any) error {
 	appChanged := c.AppID != r.cfg.AppID
 	r.apply(c)
 	if appChanged {
-		r.loading = r.g.Load(c.AppID)
+		r.loading = r.g.Load(c.AppID, persistedRoots())
 	}
 	return nil
 }
@@ -293,6 +294,24 @@ func urlParts(raw string, info jsbridge.URLInfo, ok bool) (sim.URLParts, bool, e
 	u := urlRead("String", raw, info, ok)
 	parts, err := u.Parts()
 	return parts, u.PathOrQuery, err
+}
+
+// profileFields are sim.ProfileFields as the glue's [name, default] pairs.
+func profileFields() []any {
+	out := make([]any, len(sim.ProfileFields))
+	for i, f := range sim.ProfileFields {
+		out[i] = []any{f.Name, f.Default}
+	}
+	return out
+}
+
+// persistedRoots are sim's persisted roots as the glue's path prefixes.
+func persistedRoots() []string {
+	out := make([]string, len(sim.PersistedRoots))
+	for i, r := range sim.PersistedRoots {
+		out[i] = string(r) + "/"
+	}
+	return out
 }
 
 func asReason(err error) sim.Reason { return sim.AsReason(err) }
