@@ -464,7 +464,9 @@ func (g *Glue) OKStat(id int, errMsg string, size int64, isDir bool, mode int, a
 //
 // roots are the path prefixes (each ending in "/") whose files persist: the glue keeps
 // and drops files by them.
-func (g *Glue) Load(appID string, roots []string) js.Value { return g.v.Call("load", appID, strs(roots)) }
+func (g *Glue) Load(appID string, roots []string) js.Value {
+	return g.v.Call("load", appID, strs(roots))
+}
 
 // Persist stores changes in one IndexedDB transaction, then settles task id (0: none)
 // with res. Each change is {path, size, isDir, ctime, mtime}, stored with the path's
