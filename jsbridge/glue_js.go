@@ -294,6 +294,23 @@ func (g *Glue) SetClock(c js.Value) { g.v.Call("useClock", c) }
 // default value pairs): the shape of every result's profile.
 func (g *Glue) SetProfile(pairs []any) { g.v.Call("setProfile", pairs) }
 
+// ClockInstall puts the glue's timers on a virtual clock at now (ms since the epoch),
+// which moves only with ClockTick (§C5).
+func (g *Glue) ClockInstall(now float64) { g.v.Call("clockInstall", now) }
+
+// ClockUninstall goes back to real time; pending timers keep the time they have left.
+func (g *Glue) ClockUninstall() { g.v.Call("clockUninstall") }
+
+// ClockInstalled reports whether the virtual clock is in use.
+func (g *Glue) ClockInstalled() bool { return g.v.Call("clockInstalled").Bool() }
+
+// ClockNow is the glue's clock reading in ms since the epoch.
+func (g *Glue) ClockNow() float64 { return g.v.Call("clockNow").Float() }
+
+// ClockTick moves the virtual clock by ms and returns a promise that resolves once every
+// timer due by then has fired and the callbacks it caused have run.
+func (g *Glue) ClockTick(ms float64) js.Value { return g.v.Call("clockTick", ms) }
+
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 

@@ -13,6 +13,8 @@ var (
 	glue00 string
 	//go:embed glue/10_core.js
 	glue10 string
+	//go:embed glue/15_clock.js
+	glue15 string
 	//go:embed glue/20_options.js
 	glue20 string
 	//go:embed glue/25_transport.js
@@ -36,6 +38,7 @@ var (
 var glueModules = []struct{ name, src string }{
 	{"00_protocol.js", glue00},
 	{"10_core.js", glue10},
+	{"15_clock.js", glue15},
 	{"20_options.js", glue20},
 	{"25_transport.js", glue25},
 	{"30_fetch.js", glue30},

@@ -63,6 +63,18 @@
     if (!ctl) throw new Error("wxsim: call wxsim.start() first");
     return ctl;
   }
+  // op calls the runtime; a failure it answers ({wxsimError, kind}) is thrown as that kind.
+  function op(name, arg) {
+    var r = need()(name, arg);
+    if (r && typeof r === "object" && typeof r.wxsimError === "string") {
+      throw r.kind === "TypeError" ? new TypeError(r.wxsimError) : new Error(r.wxsimError);
+    }
+    return r;
+  }
+  // promised is op for a call that returns a Promise: a failure rejects it.
+  function promised(name, arg) {
+    try { return Promise.resolve(op(name, arg)); } catch (e) { return Promise.reject(e); }
+  }
 
   global.wxsim = {
     version: "0.1.0",
@@ -93,5 +105,12 @@
     relaunch: function () { need()("relaunch"); },
     config: function () { return need()("config"); },
     stats: function () { return need()("stats"); },
+    // the wx clock (§C5): the runtime's time rules on a virtual clock
+    clock: {
+      install: function (options) { op("clock.install", options); },
+      tick: function (ms) { return promised("clock.tick", ms); },
+      now: function () { return op("clock.now"); },
+      uninstall: function () { op("clock.uninstall"); },
+    },
   };
 })(typeof globalThis !== "undefined" ? globalThis : window);

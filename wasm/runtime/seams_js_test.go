@@ -3,6 +3,7 @@
 package runtime_test
 
 import (
+	"math"
 	"strings"
 	"syscall/js"
 	"testing"
@@ -155,4 +156,64 @@ func TestClockSeam(t *testing.T) {
 	c.Call("tick", 1_000)
 	assert.Equal(t, "request:fail timeout", <-results)
 	assert.Equal(t, 0, c.Get("timers").Length(), "settling cleared nothing twice, left nothing behind")
+}
+
+// await waits for promise p in Go: its value, or the error it rejected with.
+func await(p js.Value) (js.Value, error) {
+	ch := make(chan js.Value, 1)
+	errc := make(chan error, 1)
+	ok := js.FuncOf(func(_ js.Value, a []js.Value) any { ch <- a[0]; return nil })
+	bad := js.FuncOf(func(_ js.Value, a []js.Value) any { errc <- js.Error{Value: a[0]}; return nil })
+	defer ok.Release()
+	defer bad.Release()
+	p.Call("then", ok, bad)
+	select {
+	case v := <-ch:
+		return v, nil
+	case err := <-errc:
+		return js.Undefined(), err
+	}
+}
+
+// The Go twin of §C5: InstallClock, Tick, ClockNow, UninstallClock. A 60 s time-out
+// fires when Tick reaches it, and bad arguments are errors that change nothing.
+func TestClockTwin_SpecC5(t *testing.T) {
+	base := fixture(t)
+	rt, err := runtime.Install(js.Global(), map[string]any{"domains": map[string]any{"request": []any{base}}})
+	require.NoError(t, err)
+	defer rt.Stop()
+
+	_, err = rt.Tick(1)
+	assert.ErrorContains(t, err, "not installed")
+	assert.Error(t, rt.InstallClock(math.NaN()))
+	require.NoError(t, rt.InstallClock(1e12))
+	defer rt.UninstallClock()
+	_, err = rt.Tick(-5)
+	assert.ErrorContains(t, err, "wxsim.clock.tick: ms")
+	assert.Equal(t, 1e12, rt.ClockNow())
+
+	results := make(chan string, 1)
+	complete := js.FuncOf(func(_ js.Value, args []js.Value) any { results <- args[0].Get("errMsg").String(); return nil })
+	defer complete.Release()
+	js.Global().Get("wx").Call("request", map[string]any{"url": base + "/hold?id=clocktwin", "complete": complete})
+	p, err := rt.Tick(59_999)
+	require.NoError(t, err)
+	_, err = await(p)
+	require.NoError(t, err)
+	select {
+	case msg := <-results:
+		t.Fatalf("settled before 60 s: %s", msg)
+	default:
+	}
+	p, err = rt.Tick(1)
+	require.NoError(t, err)
+	_, err = await(p)
+	require.NoError(t, err)
+	select {
+	case msg := <-results:
+		assert.Equal(t, "request:fail timeout", msg)
+	default:
+		t.Fatal("the time-out's callback had not run when Tick resolved")
+	}
+	assert.Equal(t, 1e12+60_000, rt.ClockNow())
 }

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"errors"
 	"syscall/js"
 
 	"wxsim/jsbridge"
@@ -10,8 +11,11 @@ import (
 
 // Serve answers the wxsim.js loader: it hands globalThis.__wxsimBoot.ready a control
 // function ctl(op, arg) and then blocks forever. __wxsimBoot.exports, when set, is the
-// instance's exports object (for the fast wxsim_dispatch entry). ops: "start" (install or reconfigure;
-// returns an error message, or a promise of "" once saved files are loaded), "hide", "show", "relaunch", "stats", "config".
+// instance's exports object (for the fast wxsim_dispatch entry). ops: "start" (install or
+// reconfigure; returns an error message, or a promise of "" once saved files are
+// loaded), "hide", "show", "relaunch", "stats", "config", and the §C5 clock:
+// "clock.install", "clock.tick", "clock.now", "clock.uninstall" (a failure answers
+// {wxsimError, kind}, see answer).
 func Serve(global js.Value) {
 	var rt *Runtime
 	ctl, _ := jsbridge.NewFunc("wxsim", func(_ js.Value, args []js.Value) any {
@@ -33,6 +37,18 @@ func Serve(global js.Value) {
 			return rt.Stats()
 		case "config":
 			return rt.Config()
+		case "clock.install":
+			return answer(nil, clockInstall(rt, args[1]))
+		case "clock.tick":
+			if jsbridge.TypeOf(args[1]) != js.TypeNumber {
+				return answer(nil, &ArgError{"wxsim.clock.tick: ms should be a finite number ≥ 0, got " + jsbridge.TypeName(args[1], "ms")})
+			}
+			p, err := rt.Tick(args[1].Float())
+			return answer(p, err)
+		case "clock.now":
+			return rt.ClockNow()
+		case "clock.uninstall":
+			rt.UninstallClock()
 		}
 		return nil
 	})
@@ -40,6 +56,56 @@ func Serve(global js.Value) {
 	wasmExports = boot.Get("exports")
 	boot.Call("ready", ctl)
 	select {}
+}
+
+// answer is what ctl returns for a call that may fail: the value, or {wxsimError,
+// kind} for the loader to throw ("TypeError" for a bad argument, else "Error").
+func answer(v any, err error) any {
+	switch e := err.(type) {
+	case nil:
+		return v
+	case *ArgError:
+		return map[string]any{"wxsimError": e.Msg, "kind": "TypeError"}
+	default:
+		return map[string]any{"wxsimError": err.Error(), "kind": "Error"}
+	}
+}
+
+// clockInstall is wxsim.clock.install(options): options.now defaults to the real time.
+func clockInstall(rt *Runtime, o js.Value) error {
+	now := js.Global().Get("Date").Call("now").Float()
+	switch jsbridge.TypeOf(o) {
+	case js.TypeUndefined, js.TypeNull:
+	case js.TypeObject:
+		v, err := field(o, "now")
+		if err != nil {
+			return &ArgError{"wxsim.clock.install: options.now cannot be read (" + err.Error() + ")"}
+		}
+		switch jsbridge.TypeOf(v) {
+		case js.TypeUndefined:
+		case js.TypeNumber:
+			now = v.Float()
+		default:
+			return &ArgError{"wxsim.clock.install: options.now should be a finite number of ms since the epoch, got " + jsbridge.TypeName(v, "now")}
+		}
+	default:
+		return &ArgError{"wxsim.clock.install: options should be an object, got " + jsbridge.TypeName(o, "options")}
+	}
+	return rt.InstallClock(now)
+}
+
+// field reads o[name] through the guard; a read that throws is an error, not a panic.
+func field(o js.Value, name string) (v js.Value, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			u, ok := jsbridge.AsUnreadable(p)
+			if !ok {
+				panic(p)
+			}
+			err = errors.New(u.Message)
+		}
+	}()
+	return jsbridge.Get(o, name), nil
 }
 
 func start(global js.Value, rt **Runtime, v js.Value) any {
