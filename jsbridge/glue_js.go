@@ -282,8 +282,38 @@ func (g *Glue) Unobserve(f js.Value) {
 // when nobody does.
 func (g *Glue) Observed() bool { return g.observed > 0 }
 
-// Note passes a step that only Go sees (phase "queue") of task id to the observers.
-func (g *Glue) Note(id int, phase string) { g.v.Call("note", id, phase) }
+// Note passes a step that only Go sees of task id to the observers: "create" with data
+// (the call as planned), "queue" with nil.
+func (g *Glue) Note(id int, phase string, data any) {
+	if data == nil {
+		g.v.Call("note", id, phase)
+		return
+	}
+	g.v.Call("note", id, phase, data)
+}
+
+// NetOn adds listener f to the §C1 network event stream; the stream is an observer of
+// the seam while it has a listener.
+func (g *Glue) NetOn(f js.Value) { g.netChange("netOn", f) }
+
+// NetOff removes listener f from the §C1 stream.
+func (g *Glue) NetOff(f js.Value) { g.netChange("netOff", f) }
+
+// netChange calls the glue's netOn or netOff and counts the stream as one observer while
+// it listens.
+func (g *Glue) netChange(method string, f js.Value) {
+	before := g.v.Call("netListening").Bool()
+	g.v.Call(method, f)
+	switch after := g.v.Call("netListening").Bool(); {
+	case after && !before:
+		g.observed++
+	case before && !after:
+		g.observed--
+	}
+}
+
+// Tasks is the §C1 task list: the last 1000 network tasks, oldest first.
+func (g *Glue) Tasks() js.Value { return g.v.Call("tasks") }
 
 // SetClock puts every timer and time reading of the glue on clock c, an object
 // {now() → ms since the epoch, set(f, ms) → handle, clear(handle)}; undefined or null

@@ -13,6 +13,8 @@ var (
 	glue00 string
 	//go:embed glue/10_core.js
 	glue10 string
+	//go:embed glue/12_events.js
+	glue12 string
 	//go:embed glue/15_clock.js
 	glue15 string
 	//go:embed glue/20_options.js
@@ -38,6 +40,7 @@ var (
 var glueModules = []struct{ name, src string }{
 	{"00_protocol.js", glue00},
 	{"10_core.js", glue10},
+	{"12_events.js", glue12},
 	{"15_clock.js", glue15},
 	{"20_options.js", glue20},
 	{"25_transport.js", glue25},

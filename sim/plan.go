@@ -230,8 +230,9 @@ type TransferPlan struct {
 	Timeout   Duration
 	Transport Transport
 	// uploadFile: the file to send (a canonical path whose bytes are in the glue) as
-	// field Name.
+	// field Name, and its size.
 	Name, Path string
+	Size       int64
 	// downloadFile: the destination under USER_DATA_PATH ("" for a temp file), and the
 	// URL's path for the temp file's extension.
 	SavePath, URLPath string
@@ -268,12 +269,12 @@ func PlanUpload(c *Config, fs *FS, o TransferOptions) (TransferPlan, *Refusal) {
 	if reason, ok := CheckArgs(ParamUploadPath.Of(o.FilePathType), ParamName.Of(o.NameType), ParamFormData.Of(o.FormDataType)); !ok {
 		return p, refuse(api, reason)
 	}
-	path, _, err := fs.Read(api, o.FilePath)
+	path, size, err := fs.Read(api, o.FilePath)
 	if err != nil {
 		return p, refuse(api, err)
 	}
 	p.Headers = UploadHeaders(p.Headers)
-	p.Name, p.Path = o.Name, path
+	p.Name, p.Path, p.Size = o.Name, path, size
 	return p, nil
 }
 

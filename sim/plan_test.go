@@ -228,7 +228,7 @@ func TestPlanTransfers(t *testing.T) {
 			FilePathType: "String", FilePath: tmp, NameType: "String", Name: "file", FormDataType: "Object"})
 		require.Nil(t, r, errMsg(r))
 		assert.Equal(t, sim.TransferPlan{API: sim.APIUploadFile, URL: up.Raw, Headers: []string{"X-B", "2"}, Timeout: sim.MaxTimeout,
-			Transport: sim.TransportRelay, Name: "file", Path: tmp}, p)
+			Transport: sim.TransportRelay, Name: "file", Path: tmp, Size: 3}, p)
 	})
 	t.Run("§5.2 download plans", func(t *testing.T) {
 		p, r := sim.PlanDownload(planConfig(t, false), sim.TransferOptions{URL: down, FilePathType: "Undefined", Timeout: sim.Timeout{MS: 250, Number: true}})

@@ -64,8 +64,8 @@
     return ctl;
   }
   // op calls the runtime; a failure it answers ({wxsimError, kind}) is thrown as that kind.
-  function op(name, arg) {
-    var r = need()(name, arg);
+  function op(name, arg, arg2) {
+    var r = need()(name, arg, arg2);
     if (r && typeof r === "object" && typeof r.wxsimError === "string") {
       throw r.kind === "TypeError" ? new TypeError(r.wxsimError) : new Error(r.wxsimError);
     }
@@ -105,6 +105,13 @@
     relaunch: function () { need()("relaunch"); },
     config: function () { return need()("config"); },
     stats: function () { return need()("stats"); },
+    // network events (§C1): on returns the function that removes the listener
+    on: function (type, listener) {
+      op("on", type, listener);
+      return function () { op("off", type, listener); };
+    },
+    off: function (type, listener) { op("off", type, listener); },
+    tasks: function () { return op("tasks"); },
     // the wx clock (§C5): the runtime's time rules on a virtual clock
     clock: {
       install: function (options) { op("clock.install", options); },

@@ -60,13 +60,16 @@ function call(fn, arg, where) {
   try { fn(arg); } catch (e) { report(e, where); }
 }
 
-// ---- observers: every step of every task (create, queue, start, headers, progress,
-// chunk, open, message, close, end) passes observe, one place. Each observer gets
+// ---- observers: every step of every task (call, create, queue, start, headers,
+// progress, chunk, end; sockets dial, open, send, message, error, close) passes observe,
+// one place. "call" is the glue's, at the call; "create" and "queue" are Go's (Note):
+// the call as planned, and a wait behind the §8.1 limit. Each observer gets
 // {id, api, phase, time, data} (data: the step's payload, shared: do not change it) and
 // one that throws is reported and never breaks the task. With nobody observing,
 // observers is null and a step costs one comparison.
 let observers = null;
 function observe(rec, phase, data) {
+  if (NET_APIS[rec.api] === true) record(rec, phase, data); // wxsim.tasks() (12_events.js)
   if (observers === null) return;
   const ev = { id: rec.id, api: rec.api, phase: phase, time: clock.now(), data: data };
   for (const o of observers) {
@@ -112,7 +115,7 @@ function newRec(api, opts) {
 // start enters Go with the call of rec (EV_CALL, or another event a with its options),
 // unless reading its callbacks failed: then it fails at once as an unreadable option.
 function start(ev, rec, a, b) {
-  observe(rec, "create", null);
+  observe(rec, "call", null);
   if (rec.bad) { refuse(rec, rec.bad); return; }
   enter(ev, rec, a, b);
 }
@@ -145,8 +148,9 @@ function settle(rec, ok, res) {
   rec.done = true;
   recs.delete(rec.id);
   clearTimer(rec.id);
+  observe(rec, "end", { ok: ok, result: res,
+    size: rec.buf ? rec.buf.byteLength : rec.blob ? rec.blob.size : typeof rec.text === "string" ? rec.text.length : 0 });
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
-  observe(rec, "end", { ok: ok, result: res });
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }
     call(ok ? rec.success : rec.fail, res, rec.api + (ok ? " success" : " fail"));
@@ -239,7 +243,10 @@ const glue = {
     const rest = observers.filter(function (o) { return o !== f; });
     observers = rest.length ? rest : null;
   },
-  note: function (id, phase) { const rec = recs.get(id); if (rec) observe(rec, phase, null); },
+  note: function (id, phase, data) {
+    const rec = recs.get(id) || (phase === "create" ? socks.get(id) : undefined);
+    if (rec) observe(rec, phase, data === undefined ? null : data);
+  },
   // settlement
   fail: function (id, errMsg, errno) {
     const rec = recs.get(id);

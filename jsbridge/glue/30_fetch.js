@@ -160,9 +160,10 @@ Object.assign(glue, {
     if (!rec) return;
     rec.fast = fast; rec.okMsg = okMsg;
     setTimer(id, timeoutMs);
-    observe(rec, "start", null);
-    run(rec, transports[via], { api: "request", url: url === undefined ? rec.url : url, method: method,
-      headers: headers || [], manual: manual }, chunked);
+    const call = { api: "request", url: url === undefined ? rec.url : url, method: method,
+      headers: headers || [], manual: manual, via: via };
+    observe(rec, "start", call);
+    run(rec, transports[via], call, chunked);
   },
   cancel: function (id) {
     const rec = recs.get(id);

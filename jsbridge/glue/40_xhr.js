@@ -168,9 +168,9 @@ Object.assign(glue, {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    observe(rec, "start", null);
     const form = rec.form || [], t = transports[via];
-    const call = { api: "uploadFile", url: url, method: "POST", headers: headers, form: true, id: String(id) };
+    const call = { api: "uploadFile", url: url, method: "POST", headers: headers, form: true, id: String(id), via: via };
+    observe(rec, "start", call);
     ready(rec, t, url, function (cx) {
       try { runUpload(rec, t, cx, call, name, path, form); } catch (e) {
         Promise.resolve().then(function () { failTask(rec, e, url); });
@@ -181,8 +181,8 @@ Object.assign(glue, {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
-    observe(rec, "start", null);
-    const t = transports[via], call = { api: "downloadFile", url: url, method: "GET", headers: headers };
+    const t = transports[via], call = { api: "downloadFile", url: url, method: "GET", headers: headers, via: via };
+    observe(rec, "start", call);
     ready(rec, t, url, function (cx) {
       // chosen once the call has returned, when its listeners are on: XHR reports progress;
       // with nobody to tell, fetch().blob() is faster (25_transport.js, xhr)

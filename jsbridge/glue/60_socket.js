@@ -145,7 +145,9 @@ Object.assign(glue, {
   sockOpen: function (id, via, timer, url, headers, timeoutMs) {
     const s = socks.get(id);
     s.timer = timer;
-    transports[via].socket(s, { api: "connectSocket", url: url, headers: headers }, function () {
+    const call = { api: "connectSocket", url: url, method: "GET", headers: headers, via: via };
+    observe(s, "dial", call);
+    transports[via].socket(s, call, function () {
       setTimer(timer, timeoutMs);
       s.opening = true;
     });

@@ -4,6 +4,7 @@ package runtime
 
 import (
 	"strconv"
+	"strings"
 	"syscall/js"
 
 	"wxsim/jsbridge"
@@ -24,6 +25,7 @@ func (r *Runtime) request(id int, o js.Value) {
 		Chunked: f.Chunked,
 	})
 	if refused != nil {
+		r.created(id, f.URL, strings.ToUpper(orGET(f.Method)), nil, r.cfg.Transport(), -1)
 		r.refuse(id, refused)
 		return
 	}
@@ -43,6 +45,7 @@ func (r *Runtime) request(id int, o js.Value) {
 			return
 		}
 	}
+	r.created(id, p.URL, p.Method, p.Headers, p.Transport, bodyByGlue)
 	r.reqs[id] = &task{api: sim.APIRequest, req: p, urlAsRead: p.URL == f.URL}
 	r.do(r.sched.SubmitVia(sim.TaskID(id), sim.APIRequest, p.Timeout, p.Transport))
 }
@@ -78,6 +81,13 @@ func urlRead(typ, raw string, info jsbridge.URLInfo, ok bool) sim.URLRead {
 func timeout(s string) sim.Timeout {
 	v, err := strconv.ParseFloat(s, 64)
 	return sim.Timeout{MS: v, Number: err == nil}
+}
+
+func orGET(m string) string {
+	if m == "" {
+		return "GET"
+	}
+	return m
 }
 
 // refuse delivers a plan's refusal: its console warning, then the fail result.

@@ -262,7 +262,7 @@ func (r *Runtime) do(effs []sim.Effect) {
 			r.doSockets(r.socks.Interrupt())
 		case sim.Queued:
 			if r.g.Observed() {
-				r.g.Note(id, "queue")
+				r.g.Note(id, "queue", nil)
 			}
 		}
 	}

@@ -55,17 +55,17 @@ func TestObserverSeam(t *testing.T) {
 
 	res := call(map[string]any{"url": base + "/json"})
 	require.Equal(t, "request:ok", res.Get("errMsg").String(), "a throwing observer does not break the task")
-	assert.Equal(t, []string{"create", "start", "headers", "end"}, phases(steps(), "request"))
+	assert.Equal(t, []string{"call", "create", "start", "headers", "end"}, phases(steps(), "request"))
 
 	stop()
 	res = call(map[string]any{"url": "https://elsewhere.example.test/"})
 	assert.Equal(t, "request:fail url not in domain list", res.Get("errMsg").String())
-	assert.Len(t, phases(steps(), "request"), 4, "a removed observer hears nothing")
+	assert.Len(t, phases(steps(), "request"), 5, "a removed observer hears nothing")
 
 	steps, stop = recorder(t, rt)
 	defer stop()
 	res = call(map[string]any{"url": "https://elsewhere.example.test/"})
-	assert.Equal(t, []string{"create", "end"}, phases(steps(), "request"), "a refused call: create and end")
+	assert.Equal(t, []string{"call", "create", "end"}, phases(steps(), "request"), "a refused call: call, create and end")
 }
 
 // The 11th concurrent request is queued (spec §8.1): the step only Go sees reaches the
@@ -87,6 +87,7 @@ func TestObserverSeesQueue(t *testing.T) {
 			"url": base + "/hold?id=seam" + string(rune('a'+i)), "complete": complete}))
 	}
 	got := phases(steps(), "request")
+	assert.Equal(t, 11, count(got, "call"))
 	assert.Equal(t, 11, count(got, "create"))
 	assert.Equal(t, 10, count(got, "start"))
 	assert.Equal(t, 1, count(got, "queue"))
@@ -216,4 +217,33 @@ func TestClockTwin_SpecC5(t *testing.T) {
 		t.Fatal("the time-out's callback had not run when Tick resolved")
 	}
 	assert.Equal(t, 1e12+60_000, rt.ClockNow())
+}
+
+// The Go twin of §C1: OnNetwork and Tasks.
+func TestNetworkEventsTwin_SpecC1(t *testing.T) {
+	base := fixture(t)
+	rt, err := runtime.Install(js.Global(), map[string]any{"domains": map[string]any{"request": []any{base}}})
+	require.NoError(t, err)
+	defer rt.Stop()
+	_, err = rt.OnNetwork(js.ValueOf(5))
+	assert.ErrorContains(t, err, "listener should be a function")
+
+	log := js.Global().Call("eval", `(() => { const f = (e) => f.log.push(e.phase + ":" + e.seq); f.log = []; return f; })()`)
+	off, err := rt.OnNetwork(log)
+	require.NoError(t, err)
+	res := call(map[string]any{"url": base + "/json"})
+	require.Equal(t, "request:ok", res.Get("errMsg").String())
+	_, err = await(js.Global().Get("Promise").Call("resolve")) // the events are delivered on a microtask
+	require.NoError(t, err)
+	off()
+	var got []string
+	for i := range log.Get("log").Length() {
+		got = append(got, strings.Split(log.Get("log").Index(i).String(), ":")[0])
+	}
+	assert.Equal(t, []string{"create", "start", "headers", "end"}, got)
+	tasks := rt.Tasks()
+	require.Equal(t, 1, tasks.Length())
+	assert.Equal(t, base+"/json", tasks.Index(0).Get("url").String())
+	assert.Equal(t, "end", tasks.Index(0).Get("phase").String())
+	assert.Equal(t, true, tasks.Index(0).Get("ok").Bool())
 }

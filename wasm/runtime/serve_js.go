@@ -49,6 +49,18 @@ func Serve(global js.Value) {
 			return rt.ClockNow()
 		case "clock.uninstall":
 			rt.UninstallClock()
+		case "on", "off":
+			if err := netKind(op, args[1]); err != nil {
+				return answer(nil, err)
+			}
+			if op == "off" {
+				rt.OffNetwork(args[2])
+				return nil
+			}
+			_, err := rt.OnNetwork(args[2])
+			return answer(nil, err)
+		case "tasks":
+			return rt.Tasks()
 		}
 		return nil
 	})
@@ -92,6 +104,14 @@ func clockInstall(rt *Runtime, o js.Value) error {
 		return &ArgError{"wxsim.clock.install: options should be an object, got " + jsbridge.TypeName(o, "options")}
 	}
 	return rt.InstallClock(now)
+}
+
+// netKind checks the event type of wxsim.on/off: "network" is the only one (§C1).
+func netKind(op string, v js.Value) error {
+	if v.Type() != js.TypeString || v.String() != "network" {
+		return &ArgError{"wxsim." + op + `: type should be "network"`}
+	}
+	return nil
 }
 
 // field reads o[name] through the guard; a read that throws is an error, not a panic.

@@ -22,9 +22,11 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 		HeaderSet: f.HeaderSet, Timeout: timeout(f.Timeout),
 	}, r.sched.Interrupted())
 	if refused != nil {
+		r.created(id, f.URL, "GET", nil, r.cfg.Transport(), -1)
 		r.refuse(id, refused)
 		return
 	}
+	r.created(id, p.URL, "GET", p.Headers, p.Transport, 0)
 	effs, err := r.socks.Connect(sim.TaskID(id), p.Timeout)
 	if err != nil {
 		r.fail(id, sim.Fail{API: api, Reason: asReason(err)})

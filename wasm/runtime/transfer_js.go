@@ -108,20 +108,22 @@ func (r *Runtime) transferOptions(id int, o js.Value) sim.TransferOptions {
 // uploadFile handles wx.uploadFile (spec §5.1).
 func (r *Runtime) uploadFile(id int, o js.Value) {
 	p, refused := sim.PlanUpload(&r.cfg, r.fs, r.transferOptions(id, o))
-	r.submitTransfer(id, p, refused)
+	r.submitTransfer(id, p, refused, "POST", float64(p.Size))
 }
 
 // downloadFile handles wx.downloadFile (spec §5.2).
 func (r *Runtime) downloadFile(id int, o js.Value) {
 	p, refused := sim.PlanDownload(&r.cfg, r.transferOptions(id, o))
-	r.submitTransfer(id, p, refused)
+	r.submitTransfer(id, p, refused, "GET", 0)
 }
 
-func (r *Runtime) submitTransfer(id int, p sim.TransferPlan, refused *sim.Refusal) {
+func (r *Runtime) submitTransfer(id int, p sim.TransferPlan, refused *sim.Refusal, method string, size float64) {
 	if refused != nil {
+		r.created(id, p.URL, method, nil, r.cfg.Transport(), -1)
 		r.refuse(id, refused)
 		return
 	}
+	r.created(id, p.URL, method, p.Headers, p.Transport, size)
 	r.reqs[id] = &task{api: p.API, xfer: p}
 	r.do(r.sched.SubmitVia(sim.TaskID(id), p.API, p.Timeout, p.Transport))
 }
