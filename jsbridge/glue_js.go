@@ -341,6 +341,33 @@ func (g *Glue) ClockNow() float64 { return g.v.Call("clockNow").Float() }
 // timer due by then has fired and the callbacks it caused have run.
 func (g *Glue) ClockTick(ms float64) js.Value { return g.v.Call("clockTick", ms) }
 
+// MockAdd adds §C4 mock rule r: its id, or the TypeError message of a bad rule.
+func (g *Glue) MockAdd(r js.Value) (id, bad string) {
+	v := g.v.Call("mockAdd", r)
+	if e := v.Get("error"); e.Type() == js.TypeString {
+		return "", e.String()
+	}
+	return v.Get("id").String(), ""
+}
+
+// MockRemove removes rule id; false when there is none.
+func (g *Glue) MockRemove(id string) bool { return g.v.Call("mockRemove", id).Bool() }
+
+// MockClear removes every rule.
+func (g *Glue) MockClear() { g.v.Call("mockClear") }
+
+// MockCount is the number of rules in force.
+func (g *Glue) MockCount() int { return g.v.Call("mockCount").Int() }
+
+// MockList is the rules in force, in match order (newest first).
+func (g *Glue) MockList() js.Value { return g.v.Call("mockList") }
+
+// MockMatch reports whether a rule answers task id's call as it will be sent; the task
+// takes the rule (its times are counted).
+func (g *Glue) MockMatch(id int, api, url, method string) bool {
+	return g.v.Call("mockMatch", id, api, url, method).Bool()
+}
+
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 

@@ -25,6 +25,8 @@ var (
 	glue30 string
 	//go:embed glue/40_xhr.js
 	glue40 string
+	//go:embed glue/45_mock.js
+	glue45 string
 	//go:embed glue/50_relay.js
 	glue50 string
 	//go:embed glue/60_socket.js
@@ -46,6 +48,7 @@ var glueModules = []struct{ name, src string }{
 	{"25_transport.js", glue25},
 	{"30_fetch.js", glue30},
 	{"40_xhr.js", glue40},
+	{"45_mock.js", glue45},
 	{"50_relay.js", glue50},
 	{"60_socket.js", glue60},
 	{"70_files.js", glue70},

@@ -126,6 +126,10 @@ func TransportError(name, msg string) Reason {
 		return ErrExceedFileSize
 	case strings.HasPrefix(name, "relay-"):
 		return RelayError(name[len("relay-"):], msg)
+	case name == "mock-ssl": // a §C4 fault
+		return ErrSSL
+	case strings.HasPrefix(name, "mock-"):
+		return NetworkError("network error: " + msg)
 	case name == "OpaqueRedirect":
 		return NetworkError("redirect:'manual' response is opaque to the browser transport (its status and Location cannot be read; the relay can)")
 	case name == "TypeError" && msg != "":

@@ -112,6 +112,11 @@
     },
     off: function (type, listener) { op("off", type, listener); },
     tasks: function () { return op("tasks"); },
+    // mocks and faults (§C4)
+    mock: function (rule) { return op("mock", rule); },
+    unmock: function (id) { return op("unmock", id); },
+    clearMocks: function () { op("clearMocks"); },
+    mocks: function () { return op("mocks"); },
     // the wx clock (§C5): the runtime's time rules on a virtual clock
     clock: {
       install: function (options) { op("clock.install", options); },

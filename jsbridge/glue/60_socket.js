@@ -59,11 +59,12 @@ function sockEnd(s) {
   }
 }
 // sockConnect opens socket s for url with a WebSocket to wsURL: the server's (url), or
-// the relay's (relayed), whose first frame says whether the upstream opened.
-function sockConnect(s, url, wsURL, protocols, relayed) {
+// the relay's (relayed), whose first frame says whether the upstream opened; fake is a
+// mock's WebSocket (45_mock.js), used instead.
+function sockConnect(s, url, wsURL, protocols, relayed, fake) {
   const id = s.id;
   s.relay = relayed;
-  const ws = protocols === undefined ? new WebSocket(wsURL) : new WebSocket(wsURL, protocols);
+  const ws = fake ? fake : protocols === undefined ? new WebSocket(wsURL) : new WebSocket(wsURL, protocols);
   ws.binaryType = "arraybuffer";
   s.ws = ws;
   if (s.pendingClose) ws.close(s.pendingClose[0], s.pendingClose[1]); // closed while connecting, as in the browser

@@ -45,6 +45,9 @@ func (r *Runtime) request(id int, o js.Value) {
 			return
 		}
 	}
+	if r.mocked(id, sim.APIRequest, p.URL, p.Method) {
+		p.Transport = sim.TransportMock
+	}
 	r.created(id, p.URL, p.Method, p.Headers, p.Transport, bodyByGlue)
 	r.reqs[id] = &task{api: sim.APIRequest, req: p, urlAsRead: p.URL == f.URL}
 	r.do(r.sched.SubmitVia(sim.TaskID(id), sim.APIRequest, p.Timeout, p.Transport))

@@ -30,6 +30,7 @@ type Runtime struct {
 	fs     *sim.FS
 
 	headerWarned bool     // the connectSocket header warning was shown
+	mocks        int      // §C4 rules in force (as of the last change the runtime saw)
 	loading      js.Value // promise of the IndexedDB load (Loaded)
 }
 

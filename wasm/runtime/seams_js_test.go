@@ -247,3 +247,24 @@ func TestNetworkEventsTwin_SpecC1(t *testing.T) {
 	assert.Equal(t, "end", tasks.Index(0).Get("phase").String())
 	assert.Equal(t, true, tasks.Index(0).Get("ok").Bool())
 }
+
+// The Go twin of §C4: Mock, Mocks, Unmock, ClearMocks.
+func TestMockTwin_SpecC4(t *testing.T) {
+	base := fixture(t)
+	rt, err := runtime.Install(js.Global(), map[string]any{"domains": map[string]any{"request": []any{base}}})
+	require.NoError(t, err)
+	defer rt.Stop()
+	_, err = rt.Mock(js.ValueOf(map[string]any{"url": 5}))
+	assert.ErrorContains(t, err, "rule.url should be a string or RegExp")
+	id, err := rt.Mock(js.ValueOf(map[string]any{"url": base + "/twin", "response": map[string]any{"statusCode": 202, "data": "from Go"}}))
+	require.NoError(t, err)
+	assert.Equal(t, 1, rt.Mocks().Length())
+	res := call(map[string]any{"url": base + "/twin"})
+	assert.Equal(t, "request:ok", res.Get("errMsg").String())
+	assert.Equal(t, 202, res.Get("statusCode").Int())
+	assert.Equal(t, "from Go", res.Get("data").String())
+	assert.True(t, rt.Unmock(id))
+	rt.ClearMocks()
+	assert.Equal(t, 0, rt.Mocks().Length())
+	assert.Equal(t, 404, call(map[string]any{"url": base + "/twin"}).Get("statusCode").Int(), "no rule: the real network")
+}

@@ -61,6 +61,18 @@ func Serve(global js.Value) {
 			return answer(nil, err)
 		case "tasks":
 			return rt.Tasks()
+		case "mock":
+			id, err := rt.Mock(args[1])
+			return answer(id, err)
+		case "unmock":
+			if args[1].Type() != js.TypeString {
+				return answer(nil, &ArgError{"wxsim.unmock: id should be a string (what wxsim.mock returned)"})
+			}
+			return rt.Unmock(args[1].String())
+		case "clearMocks":
+			rt.ClearMocks()
+		case "mocks":
+			return rt.Mocks()
 		}
 		return nil
 	})

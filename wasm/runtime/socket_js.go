@@ -26,6 +26,9 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 		r.refuse(id, refused)
 		return
 	}
+	if r.mocked(id, api, p.URL, "GET") {
+		p.Transport = sim.TransportMock
+	}
 	r.created(id, p.URL, "GET", p.Headers, p.Transport, 0)
 	effs, err := r.socks.Connect(sim.TaskID(id), p.Timeout)
 	if err != nil {

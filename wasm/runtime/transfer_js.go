@@ -123,6 +123,9 @@ func (r *Runtime) submitTransfer(id int, p sim.TransferPlan, refused *sim.Refusa
 		r.refuse(id, refused)
 		return
 	}
+	if r.mocked(id, p.API, p.URL, method) {
+		p.Transport = sim.TransportMock
+	}
 	r.created(id, p.URL, method, p.Headers, p.Transport, size)
 	r.reqs[id] = &task{api: p.API, xfer: p}
 	r.do(r.sched.SubmitVia(sim.TaskID(id), p.API, p.Timeout, p.Transport))
