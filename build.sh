@@ -59,10 +59,11 @@ SH
 }
 
 # jslib installs the JavaScript libraries the end-to-end tests load unmodified (mqtt.js,
-# axios-miniprogram),
+# axios-miniprogram) and the HAR 1.2 schema validator (har-validator, run with node),
 # pinned by tests/jslib/package-lock.json.
 jslib() {
-	if [ ! -f tests/jslib/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f tests/jslib/node_modules/axios-miniprogram/dist/axios-miniprogram.esm.js ]; then
+	if [ ! -f tests/jslib/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f tests/jslib/node_modules/axios-miniprogram/dist/axios-miniprogram.esm.js ] ||
+		[ ! -f tests/jslib/node_modules/har-validator/package.json ]; then
 		command -v npm >/dev/null || { echo "build.sh: npm (Node.js) is needed for the mqtt.js test" >&2; exit 1; }
 		(cd tests/jslib && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 	fi

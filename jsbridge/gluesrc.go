@@ -15,6 +15,8 @@ var (
 	glue10 string
 	//go:embed glue/12_events.js
 	glue12 string
+	//go:embed glue/14_har.js
+	glue14 string
 	//go:embed glue/15_clock.js
 	glue15 string
 	//go:embed glue/20_options.js
@@ -43,6 +45,7 @@ var glueModules = []struct{ name, src string }{
 	{"00_protocol.js", glue00},
 	{"10_core.js", glue10},
 	{"12_events.js", glue12},
+	{"14_har.js", glue14},
 	{"15_clock.js", glue15},
 	{"20_options.js", glue20},
 	{"25_transport.js", glue25},

@@ -112,6 +112,8 @@
     },
     off: function (type, listener) { op("off", type, listener); },
     tasks: function () { return op("tasks"); },
+    // a HAR 1.2 log of the listed tasks (§C2): a Promise
+    har: function (options) { return promised("har", options); },
     // mocks and faults (§C4)
     mock: function (rule) { return op("mock", rule); },
     unmock: function (id) { return op("unmock", id); },

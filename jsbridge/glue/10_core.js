@@ -148,8 +148,9 @@ function settle(rec, ok, res) {
   rec.done = true;
   recs.delete(rec.id);
   clearTimer(rec.id);
-  observe(rec, "end", { ok: ok, result: res,
-    size: rec.buf ? rec.buf.byteLength : rec.blob ? rec.blob.size : typeof rec.text === "string" ? rec.text.length : 0 });
+  const body = rec.buf || rec.blob || (typeof rec.text === "string" ? rec.text : null);
+  observe(rec, "end", { ok: ok, result: res, body: body,
+    size: body === null ? 0 : typeof body === "string" ? body.length : body.byteLength !== undefined ? body.byteLength : body.size });
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }

@@ -21,9 +21,11 @@ function record(rec, phase, data) {
     if (phase !== "call") return; // a step of a task no longer listed
     t = { id: rec.id, api: rec.api, phase: "create", startTime: clock.now() };
     netTasks.set(rec.id, t);
-    if (netTasks.size > TASKS_MAX) netTasks.delete(netTasks.keys().next().value);
+    harData.set(rec.id, { began: t.startTime, started: 0, head: 0, reqBody: null, resBody: null, ctype: "", msgs: null, cookies: null });
+    if (netTasks.size > TASKS_MAX) { const old = netTasks.keys().next().value; netTasks.delete(old); harDrop(old); }
     return;
   }
+  harRecord(rec, t, phase, data);
   switch (phase) {
     case "create":
       t.url = data.url; t.method = data.method; t.transport = data.transport; t.requestHeader = data.header;

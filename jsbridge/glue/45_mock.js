@@ -11,6 +11,11 @@ function mockErr(field, want) { return "wxsim.mock: rule." + field + " should be
 // mockCheck returns the problem of rule (a TypeError's message), or "".
 function mockCheck(r) {
   if (r === null || typeof r !== "object") return "wxsim.mock: rule should be an object";
+  if (r.har !== undefined) {
+    if (r.har === null || typeof r.har !== "object" || !r.har.log || !Array.isArray(r.har.log.entries)) return mockErr("har", "a HAR object with log.entries");
+    if (r.notFound !== undefined && r.notFound !== "network" && r.notFound !== "fail") return mockErr("notFound", '"network" or "fail"');
+    return "";
+  }
   const api = r.api === undefined ? "request" : r.api;
   if (MOCK_APIS[api] !== true) return mockErr("api", "request, uploadFile, downloadFile or connectSocket");
   if (!(typeof r.url === "string" || r.url instanceof RegExp)) return mockErr("url", "a string or RegExp");
@@ -43,8 +48,44 @@ function mockCheck(r) {
 function globRE(s) {
   return new RegExp("^" + s.split("*").map(function (x) { return x.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"); }).join(".*") + "$");
 }
+// harReplay is the state of a {har} rule: the entries of each "METHOD url", answered in
+// their order, one each, the last repeating.
+function harReplay(r) {
+  const by = new Map();
+  for (const e of r.har.log.entries) {
+    if (!e || !e.request || e._resourceType === "websocket") continue;
+    const key = String(e.request.method).toUpperCase() + " " + e.request.url;
+    if (!by.has(key)) by.set(key, { list: [], next: 0 });
+    by.get(key).list.push(e);
+  }
+  return { by: by, notFound: r.notFound || "network" };
+}
+// harAnswer is the response object of a HAR entry.
+function harAnswer(e) {
+  const res = e.response || {}, c = res.content || {}, header = {};
+  for (const h of res.headers || []) if (h && typeof h.name === "string") header[h.name] = String(h.value);
+  let data = typeof c.text === "string" ? c.text : "";
+  if (c.encoding === "base64") {
+    const bin = atob(data), u8 = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) u8[i] = bin.charCodeAt(i);
+    data = u8.buffer;
+  }
+  if (res._error) return { fail: "network" };
+  return { response: { statusCode: res.status >= 200 && res.status <= 599 ? res.status : 200, header: header, data: data } };
+}
 function mockMatchRule(api, url, method) {
   for (const m of mockRules) {
+    if (m.replay) {
+      if (api === "connectSocket") continue;
+      const got = m.replay.by.get(method.toUpperCase() + " " + url);
+      if (got) {
+        const e = got.list[Math.min(got.next, got.list.length - 1)];
+        got.next++;
+        return { id: m.id, rule: harAnswer(e) };
+      }
+      if (m.replay.notFound === "fail") return { id: m.id, rule: { fail: "network", message: "not in HAR" } };
+      continue;
+    }
     const r = m.rule;
     if (m.api !== api) continue;
     if (r.method !== undefined && r.method.toUpperCase() !== method.toUpperCase()) continue;
@@ -54,7 +95,7 @@ function mockMatchRule(api, url, method) {
   return null;
 }
 function mockUse(m) {
-  if (m.left !== undefined && --m.left === 0) {
+  if (m.left !== undefined && --m.left === 0) { // (a HAR replay's answer has no left)
     const i = mockRules.indexOf(m);
     if (i >= 0) mockRules.splice(i, 1);
   }
@@ -117,7 +158,7 @@ async function mockHead(rec, call) {
   await mockWait(rec, r.delayMs);
   if (rec.done) return null;
   if (r.hang === true) { await mockWait(rec, Infinity); return null; }
-  if (r.fail === "network") throw mockError("network", "mocked network failure");
+  if (r.fail === "network") throw mockError("network", r.message || "mocked network failure");
   if (r.fail === "ssl") throw mockError("ssl", "mocked TLS failure");
   const p = await mockAnswer(rec, r, mockRequestObject(rec, call));
   if (rec.done) return null;
@@ -208,7 +249,7 @@ Object.assign(glue, {
     if (bad) return { error: bad };
     const id = "mock-" + (++mockSeq);
     const m = { id: id, api: r.api === undefined ? "request" : r.api, rule: r, re: typeof r.url === "string" ? globRE(r.url) : null,
-      left: r.times };
+      left: r.times, replay: r.har !== undefined ? harReplay(r) : null };
     mockRules.unshift(m);
     return { id: id };
   },
@@ -220,7 +261,10 @@ Object.assign(glue, {
   mockClear: function () { mockRules.length = 0; },
   mockCount: function () { return mockRules.length; },
   mockList: function () {
-    return mockRules.map(function (m) { return Object.assign({ id: m.id }, m.rule, { api: m.api }, m.left !== undefined ? { times: m.left } : {}); });
+    return mockRules.map(function (m) {
+      if (m.replay) return { id: m.id, har: m.rule.har, notFound: m.replay.notFound };
+      return Object.assign({ id: m.id }, m.rule, { api: m.api }, m.left !== undefined ? { times: m.left } : {});
+    });
   },
   // mockMatch: the rule for task id's call as it will be sent, taken by the task (its
   // times counted), or false

@@ -61,3 +61,43 @@ func (r *Runtime) created(id int, url, method string, headers []string, via sim.
 
 // bodyByGlue is created's size for a request: the glue measures its body.
 const bodyByGlue = -2
+
+// HAR is wxsim.har(options) (§C2): a promise of a HAR 1.2 log of the listed tasks.
+// options: bodies (default true), maxBodyBytes (default 1 MiB per body); a bad option
+// is an *ArgError naming it.
+func (r *Runtime) HAR(options js.Value) (js.Value, error) {
+	bodies, max := true, float64(1<<20)
+	switch options.Type() {
+	case js.TypeUndefined, js.TypeNull:
+	case js.TypeObject:
+		b, err := field(options, "bodies")
+		if err != nil {
+			return js.Undefined(), &ArgError{"wxsim.har: options.bodies cannot be read (" + err.Error() + ")"}
+		}
+		switch b.Type() {
+		case js.TypeUndefined:
+		case js.TypeBoolean:
+			bodies = b.Bool()
+		default:
+			return js.Undefined(), &ArgError{"wxsim.har: options.bodies should be a boolean"}
+		}
+		m, err := field(options, "maxBodyBytes")
+		if err != nil {
+			return js.Undefined(), &ArgError{"wxsim.har: options.maxBodyBytes cannot be read (" + err.Error() + ")"}
+		}
+		switch m.Type() {
+		case js.TypeUndefined:
+		case js.TypeNumber:
+			if v := m.Float(); v >= 0 && v <= 1<<53 {
+				max = v
+				break
+			}
+			fallthrough
+		default:
+			return js.Undefined(), &ArgError{"wxsim.har: options.maxBodyBytes should be a number of bytes ≥ 0"}
+		}
+	default:
+		return js.Undefined(), &ArgError{"wxsim.har: options should be an object"}
+	}
+	return r.g.HAR(bodies, max), nil
+}

@@ -61,6 +61,9 @@ func Serve(global js.Value) {
 			return answer(nil, err)
 		case "tasks":
 			return rt.Tasks()
+		case "har":
+			p, err := rt.HAR(args[1])
+			return answer(p, err)
 		case "mock":
 			id, err := rt.Mock(args[1])
 			return answer(id, err)
