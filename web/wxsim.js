@@ -105,6 +105,9 @@
     relaunch: function () { need()("relaunch"); },
     config: function () { return need()("config"); },
     stats: function () { return need()("stats"); },
+    // network conditions (§C3): the whole condition; an omitted field takes its default
+    setNetwork: function (options) { op("setNetwork", options); },
+    network: function () { return op("network"); },
     // the wx clock (§C5): the runtime's time rules on a virtual clock
     clock: {
       install: function (options) { op("clock.install", options); },
