@@ -311,6 +311,13 @@ func (g *Glue) ClockNow() float64 { return g.v.Call("clockNow").Float() }
 // timer due by then has fired and the callbacks it caused have run.
 func (g *Glue) ClockTick(ms float64) js.Value { return g.v.Call("clockTick", ms) }
 
+// SetNetwork gives the glue the §C3 condition new tasks start under: latency in ms
+// before each response's head and socket's open, and the link's rates in kbps (0: no
+// limit).
+func (g *Glue) SetNetwork(latencyMS, downKbps, upKbps float64) {
+	g.v.Call("setNetwork", latencyMS, downKbps, upKbps)
+}
+
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 

@@ -216,3 +216,188 @@ func TestNetworkNoneRunning_SpecC3(t *testing.T) {
 		})
 	}
 }
+
+// §C3 with §C5: latencyMs comes before each response's head and each socket's open, on
+// the wx clock: nothing is seen before it, and a socket's handshake time-out counts it.
+// (The clock is ticked once the real response or handshake has come: real network I/O
+// is not a timer, so the test waits for the pacing timer to be armed, stats().timers.)
+func TestNetworkLatency_SpecC3(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			p := newPage(t, withTransport(netCfg, tr.extra))
+			var r map[string]any
+			p.Eval(`(async () => {
+				const out = {};
+				const until = (pred) => new Promise((res) => { const w = () => pred() ? res(true) : setTimeout(w, 5); w(); });
+				wxsim.clock.install({now: 1e12});
+				wxsim.setNetwork({type: "4g", latencyMs: 3000});
+				let seen = [];
+				const task = wx.request({url: '`+api+`/json', success: (res) => seen.push("success " + res.data.a), fail: (res) => seen.push(res.errMsg)});
+				task.onHeadersReceived((h) => seen.push("headers " + h.statusCode));
+				await until(() => wxsim.stats().timers === 2); // the time-out and the head's wait
+				await wxsim.clock.tick(2999);
+				out.early = seen.slice();
+				await wxsim.clock.tick(1);
+				out.atLatency = seen.slice();
+				await wxsim.clock.tick(3000); // the body came at most 2999 ms of wx time after the head
+				out.request = seen;
+
+				seen = [];
+				const s = T.sock({url: '`+wss+`/ws/echo'});
+				await s.created;
+				await until(() => wxsim.stats().timers === 2); // the handshake time-out and the open's wait
+				await wxsim.clock.tick(2999);
+				out.sockEarly = s.ev.map((e) => e.join(" "));
+				await wxsim.clock.tick(1);
+				await s.opened;
+				s.t.send({data: "hi"});
+				await s.waitMsgs(1);
+				out.sock = s.ev.map((e) => e.join(" "));
+				s.t.close({});
+				await s.closed;
+
+				const slow = T.sock({url: '`+wss+`/ws/echo', timeout: 1000});
+				await slow.created;
+				await until(() => wxsim.stats().timers === 2);
+				await wxsim.clock.tick(1000);
+				await slow.closed;
+				out.sockTimeout = slow.ev.map((e) => e.join(" "));
+				wxsim.clock.uninstall();
+				await new Promise((res) => setTimeout(res, 0));
+				out.stats = wxsim.stats();
+				return out;
+			})()`, &r)
+			require.NotNil(t, r)
+			assert.Empty(t, r["early"], "nothing before latencyMs")
+			require.NotEmpty(t, r["atLatency"])
+			assert.Equal(t, "headers 200", r["atLatency"].([]any)[0], "the head at latencyMs (the body with it, or when it came plus latencyMs)")
+			assert.Equal(t, []any{"headers 200", "success 1"}, r["request"])
+			assert.Equal(t, []any{"success connectSocket:ok"}, r["sockEarly"])
+			assert.Equal(t, []any{"success connectSocket:ok", "open", "message hi"}, r["sock"])
+			assert.Equal(t, []any{"success connectSocket:ok", "error connectSocket:fail timeout", "close 1006 timeout"}, r["sockTimeout"],
+				"the handshake time-out counts the latency")
+			st := r["stats"].(map[string]any)
+			for _, k := range []string{"running", "queued", "tasks", "jsTasks", "timers", "sockets", "jsSockets"} {
+				assert.Zero(t, st[k], k)
+			}
+		})
+	}
+}
+
+// §C3 with §8.2 and §C5, the contract's example: a 1 MB download at 80 kbps takes 100 s
+// of link time, so with a 10 s time-out it fails "timeout", having shown at most the
+// tenth of it that 10 s carry. A milliseconds-long test on the wx clock.
+func TestNetworkPacedTimeout_SpecC3(t *testing.T) {
+	p := newPage(t, netCfg)
+	var r struct {
+		ErrMsg string
+		Max    float64
+		Real   float64
+	}
+	p.Eval(`(async () => {
+		const real = performance.now();
+		wxsim.clock.install({now: 1e12});
+		wxsim.setNetwork({downKbps: 80});
+		let max = 0, msg = "";
+		const task = wx.downloadFile({url: '`+api+`/file?size=1000000', timeout: 10000, complete: (res) => { msg = res.errMsg; }});
+		task.onProgressUpdate((e) => { max = Math.max(max, e.totalBytesWritten); });
+		await wxsim.clock.tick(10000);
+		wxsim.clock.uninstall();
+		return {errMsg: msg, max, real: performance.now() - real};
+	})()`, &r)
+	assert.Equal(t, "downloadFile:fail timeout", r.ErrMsg)
+	assert.LessOrEqual(t, r.Max, 100000.0, "10 s at 80 kbps carry 100 kB")
+	assert.Less(t, r.Real, 10000.0)
+}
+
+// §C3: downKbps and upKbps pace what the mini-program sees as if the link had that rate
+// (1 kbps = 1000 bit/s), after latencyMs, on the real clock: no step comes before the
+// link could have carried its bytes. Request (whole and chunked), upload and download.
+func TestNetworkPacing_SpecC3(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			p := newPage(t, withTransport(netCfg, tr.extra))
+			type step struct {
+				Kind string
+				T, N float64
+			}
+			var r map[string][]step
+			// 4000 kbps = 500 bytes per ms; 2000 kbps = 250
+			p.Eval(`(async () => {
+				const fs = wx.getFileSystemManager();
+				fs.writeFileSync(wx.env.USER_DATA_PATH + '/up.bin', new ArrayBuffer(50000));
+				wxsim.setNetwork({latencyMs: 100, downKbps: 4000, upKbps: 2000});
+				const run = (fn, opts, listen) => new Promise((resolve) => {
+					const steps = [], t0 = performance.now();
+					const at = (kind, n) => steps.push({kind, t: performance.now() - t0, n});
+					const task = fn(Object.assign({}, opts, {complete: (res) => { at(res.errMsg, 0); resolve(steps); }}));
+					task.onHeadersReceived(() => at("headers", 0));
+					listen(task, at);
+				});
+				const none = () => {};
+				const out = {};
+				out.request = await run(wx.request, {url: '`+api+`/bytes?n=100000', responseType: 'arraybuffer'}, none);
+				out.chunked = await run(wx.request, {url: '`+api+`/chunked?n=10&size=10000', enableChunked: true},
+					(task, at) => { let n = 0; task.onChunkReceived((c) => { n += c.data.byteLength; at("chunk", n); }); });
+				out.post = await run(wx.request, {url: '`+api+`/echo', method: 'POST', data: 'x'.repeat(50000)}, none);
+				out.download = await run(wx.downloadFile, {url: '`+api+`/file?size=100000'},
+					(task, at) => task.onProgressUpdate((e) => at("progress", e.totalBytesWritten)));
+				out.upload = await run(wx.uploadFile, {url: '`+api+`/upload', filePath: wx.env.USER_DATA_PATH + '/up.bin', name: 'f'},
+					(task, at) => task.onProgressUpdate((e) => at("up", e.totalBytesSent)));
+				wxsim.setNetwork({});
+				return out;
+			})()`, &r)
+			require.NotNil(t, r)
+			const slack = 5.0 // ms: Date.now() (the wx clock) is whole ms, performance.now() is not
+			last := func(name string) step { s := r[name]; require.NotEmpty(t, s, name); return s[len(s)-1] }
+			head := func(name string) float64 {
+				for _, s := range r[name] {
+					if s.Kind == "headers" {
+						return s.T
+					}
+				}
+				t.Fatalf("%s: no headers: %v", name, r[name])
+				return 0
+			}
+			// request: 100 kB down at 500 B/ms after 100 ms
+			assert.GreaterOrEqual(t, head("request"), 100-slack)
+			assert.Equal(t, "request:ok", last("request").Kind)
+			assert.GreaterOrEqual(t, last("request").T, head("request")+200-slack)
+			// chunked: each chunk no sooner than its bytes allow
+			h := head("chunked")
+			assert.GreaterOrEqual(t, h, 100-slack)
+			chunked := 0.0 // the browser may join chunks that came while one waited
+			for _, s := range r["chunked"] {
+				if s.Kind == "chunk" {
+					chunked = s.N
+					assert.GreaterOrEqual(t, s.T, h+s.N/500-slack, "chunk at %v bytes", s.N)
+				}
+			}
+			assert.Equal(t, 100000.0, chunked)
+			assert.Equal(t, "request:ok", last("chunked").Kind)
+			// POST: 50 kB up at 250 B/ms, then the latency
+			assert.GreaterOrEqual(t, head("post"), 200+100-slack)
+			assert.Equal(t, "request:ok", last("post").Kind)
+			// download: progress follows the rate
+			h = head("download")
+			assert.GreaterOrEqual(t, h, 100-slack)
+			for _, s := range r["download"] {
+				if s.Kind == "progress" {
+					assert.GreaterOrEqual(t, s.T, h+s.N/500-slack, "progress at %v bytes", s.N)
+				}
+			}
+			assert.Equal(t, "downloadFile:ok", last("download").Kind)
+			assert.GreaterOrEqual(t, last("download").T, h+200-slack)
+			// upload: 50 kB (and the form around it) at 250 B/ms, then the head
+			for _, s := range r["upload"] {
+				if s.Kind == "up" {
+					assert.GreaterOrEqual(t, s.T, s.N/250-slack, "upload progress at %v bytes", s.N)
+				}
+			}
+			assert.GreaterOrEqual(t, head("upload"), 200+100-slack)
+			assert.Equal(t, "uploadFile:ok", last("upload").Kind)
+			t.Logf("%s: request %.0f ms, chunked %.0f ms, post %.0f ms, download %.0f ms, upload %.0f ms", tr.name,
+				last("request").T, last("chunked").T, last("post").T, last("download").T, last("upload").T)
+		})
+	}
+}
