@@ -374,6 +374,13 @@ func (g *Glue) MockMatch(id int, api, url, method string) bool {
 	return g.v.Call("mockMatch", id, api, url, method).Bool()
 }
 
+// SetNetwork gives the glue the §C3 condition new tasks start under: latency in ms
+// before each response's head and socket's open, and the link's rates in kbps (0: no
+// limit).
+func (g *Glue) SetNetwork(latencyMS, downKbps, upKbps float64) {
+	g.v.Call("setNetwork", latencyMS, downKbps, upKbps)
+}
+
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 

@@ -23,6 +23,8 @@ var (
 	glue20 string
 	//go:embed glue/25_transport.js
 	glue25 string
+	//go:embed glue/27_network.js
+	glue27 string
 	//go:embed glue/30_fetch.js
 	glue30 string
 	//go:embed glue/40_xhr.js
@@ -49,6 +51,7 @@ var glueModules = []struct{ name, src string }{
 	{"15_clock.js", glue15},
 	{"20_options.js", glue20},
 	{"25_transport.js", glue25},
+	{"27_network.js", glue27},
 	{"30_fetch.js", glue30},
 	{"40_xhr.js", glue40},
 	{"45_mock.js", glue45},

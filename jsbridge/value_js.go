@@ -58,6 +58,17 @@ func Get(o js.Value, name string) js.Value {
 	return guard.Call("get", o, name)
 }
 
+// Keys is Object.keys(o) of a user object, read through the guard like Get: a read that
+// throws (a Proxy's ownKeys trap) panics with the guard's unreadable error, naming field.
+func Keys(o js.Value, field string) []string {
+	v := guard.Call("keys", o, field)
+	out := make([]string, v.Length())
+	for i := range out {
+		out[i] = v.Index(i).String()
+	}
+	return out
+}
+
 // TypeName is the type name WeChat's parameter errors use (spec §1.5): "Undefined",
 // "Null", "String", "Number", "Boolean", "Object", "Array", "Function", "ArrayBuffer", ...
 // (Object.prototype.toString's tag), read through the guard like Get; field names the

@@ -31,6 +31,10 @@ type Config struct {
 	// MaxDownload is the downloadFile size cap (spec §5.2: 200 MB). Tests may lower it
 	// with the wxsim-only field maxDownloadSize; it can never be raised.
 	MaxDownload int64
+	// Network is the network condition (§C3, §8.4): not a config field, it is set by
+	// wxsim.setNetwork and the runtime keeps it across reconfigurations. The plans read
+	// it as their last step (checkNetwork).
+	Network Network
 }
 
 // MaxDownloadBytes is WeChat's downloadFile limit (spec §5.2), 200 MB.
@@ -79,6 +83,7 @@ func DefaultConfig() Config {
 		NetworkTimeout: map[string]float64{},
 		QueueExcess:    true,
 		MaxDownload:    MaxDownloadBytes,
+		Network:        DefaultNetwork(),
 	}
 }
 

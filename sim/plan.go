@@ -162,7 +162,8 @@ type RequestPlan struct {
 
 // PlanRequest runs the checks of wx.request (§4) in WeChat's order: url and method types
 // (§1.5), the method (§4.2), the domain policy (§3), headers (§4.3), data and its
-// encoding (§4.4), the default content-type, the time-out (§8.2).
+// encoding (§4.4), the default content-type, the time-out (§8.2), then the network
+// (§C3: under type "none" the call fails "network unavailable"; the plan is whole).
 func PlanRequest(c *Config, o RequestOptions) (RequestPlan, *Refusal) {
 	const api = APIRequest
 	p := RequestPlan{URL: o.URL.Raw, Method: "GET", Transport: c.Transport()}
@@ -199,7 +200,7 @@ func PlanRequest(c *Config, o RequestOptions) (RequestPlan, *Refusal) {
 	p.DataType = orDefault(o.DataType, "json")
 	p.Chunked = o.Chunked
 	p.ManualRedirect = o.Redirect == "manual"
-	return p, nil
+	return p, c.checkNetwork(api)
 }
 
 func orDefault(s, def string) string {
@@ -258,8 +259,9 @@ func (c *Config) planTransfer(api string, o TransferOptions) (TransferPlan, *Ref
 }
 
 // PlanUpload runs the checks of wx.uploadFile (§5.1): the shared ones, then filePath,
-// name and formData types, then the file itself, which must exist in fs. A user
-// content-type is dropped: the multipart boundary is the transport's.
+// name and formData types, then the file itself, which must exist in fs, then the
+// network (§C3). A user content-type is dropped: the multipart boundary is the
+// transport's.
 func PlanUpload(c *Config, fs *FS, o TransferOptions) (TransferPlan, *Refusal) {
 	const api = APIUploadFile
 	p, r := c.planTransfer(api, o)
@@ -275,12 +277,12 @@ func PlanUpload(c *Config, fs *FS, o TransferOptions) (TransferPlan, *Refusal) {
 	}
 	p.Headers = UploadHeaders(p.Headers)
 	p.Name, p.Path, p.Size = o.Name, path, size
-	return p, nil
+	return p, c.checkNetwork(api)
 }
 
 // PlanDownload runs the checks of wx.downloadFile (§5.2): the shared ones, then the
-// filePath type and place (under USER_DATA_PATH); writing it is checked when the body is
-// stored.
+// filePath type and place (under USER_DATA_PATH), then the network (§C3); writing the
+// file is checked when the body is stored.
 func PlanDownload(c *Config, o TransferOptions) (TransferPlan, *Refusal) {
 	const api = APIDownloadFile
 	p, r := c.planTransfer(api, o)
@@ -297,7 +299,7 @@ func PlanDownload(c *Config, o TransferOptions) (TransferPlan, *Refusal) {
 		}
 		p.SavePath = o.FilePath
 	}
-	return p, nil
+	return p, c.checkNetwork(api)
 }
 
 // SocketOptions is what one read of wx.connectSocket's options gives (§6.1).
@@ -329,8 +331,10 @@ const CannotSendHeaders = "wxsim: connectSocket header cannot be sent by the bro
 
 // PlanSocket runs the checks of wx.connectSocket (§6.1, §6.5, §6.6) in order: url,
 // protocols and header types (§1.5), the socket domain list (§3), the headers (relay
-// only), then the §8.3 gate: an interrupted app opens no socket. The socket limit is
-// Sockets.Connect's, after the plan.
+// only), then the network (§C3: type "none" opens no socket), then the §8.3 gate: an
+// interrupted app opens no socket. The socket limit is Sockets.Connect's, after the
+// plan. (The network step comes before §8.3 as it does for transfers, whose plan
+// refuses before the scheduler's §8.3 gate.)
 func PlanSocket(c *Config, o SocketOptions, interrupted bool) (SocketPlan, *Refusal) {
 	const api = APIConnectSocket
 	p := SocketPlan{URL: o.URL.Raw, Transport: c.Transport()}
@@ -347,11 +351,14 @@ func PlanSocket(c *Config, o SocketOptions, interrupted bool) (SocketPlan, *Refu
 		}
 		p.Headers = h
 	}
+	p.Timeout = c.Timeout(api, o.Timeout.MS, o.Timeout.Number)
+	p.HeaderWarning = o.HeaderSet && p.Transport == TransportDirect
+	if r := c.checkNetwork(api); r != nil {
+		return p, r
+	}
 	if interrupted {
 		return p, refuse(api, ErrInterrupted)
 	}
-	p.Timeout = c.Timeout(api, o.Timeout.MS, o.Timeout.Number)
-	p.HeaderWarning = o.HeaderSet && p.Transport == TransportDirect
 	return p, nil
 }
 

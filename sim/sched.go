@@ -186,6 +186,12 @@ func (s *Scheduler) BackgroundExpired() []Effect {
 	return append(s.failAll(ErrInterrupted), Effect{Kind: Interrupt})
 }
 
+// FailAll fails every unfinished task with r, in call order: running ones are cancelled
+// first, queued ones fail without traffic (§C3: the network went to type "none"; a
+// queued task could only start on a network that is not there). The lifecycle is
+// unchanged.
+func (s *Scheduler) FailAll(r Reason) []Effect { return s.failAll(r) }
+
 // Relaunch fails every unfinished task "interrupted" and resets the lifecycle.
 func (s *Scheduler) Relaunch() []Effect {
 	effs := s.failAll(ErrInterrupted)

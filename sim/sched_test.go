@@ -304,3 +304,27 @@ func TestTimeoutResolution(t *testing.T) {
 		assert.Equal(t, tc.want, c.Timeout(tc.api, tc.v, tc.isNum), "%s %v %v", tc.api, tc.v, tc.isNum)
 	}
 }
+
+// §C3: the network going to type "none" fails every unfinished task "network
+// unavailable" (600001) in call order: running ones are cancelled, queued ones never
+// start; the lanes are empty afterwards and new tasks run.
+func TestFailAll_SpecC3(t *testing.T) {
+	d := newDriver(t)
+	for i := TaskID(1); i <= 12; i++ {
+		d.submit(i, 10*Second)
+	}
+	d.do(d.s.FailAll(ErrNetworkUnavail))
+	for i := TaskID(1); i <= 12; i++ {
+		assert.Equal(t, "request:fail network unavailable", d.result(i))
+	}
+	assert.Equal(t, []TaskID{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, d.order)
+	assert.Equal(t, 10, d.cancels, "the ten running are cancelled, the two queued were never started")
+	assert.Len(t, d.started, 10)
+	running, queued := d.s.Stats()
+	assert.Zero(t, running+queued)
+	assert.Zero(t, d.s.Live())
+	assert.False(t, d.s.Interrupted(), "the lifecycle is untouched")
+	d.submit(13, Second)
+	assert.Contains(t, d.started, TaskID(13))
+	assert.Nil(t, d.s.Timeout(1), "a settled task stays settled")
+}

@@ -137,10 +137,15 @@ func (s *Sockets) Timer(id TaskID) []SocketEffect {
 }
 
 // Interrupt fails every live socket "interrupted" (spec §8.3: onError then onClose).
-func (s *Sockets) Interrupt() []SocketEffect {
+func (s *Sockets) Interrupt() []SocketEffect { return s.FailAll(ErrInterrupted) }
+
+// FailAll fails every live socket, open, connecting or closing, with r: onError with
+// "connectSocket:fail <r>", then onClose 1006 (§8.3 with ErrInterrupted, §C3 with
+// ErrNetworkUnavail). The runtime frees each slot as it carries the effect out.
+func (s *Sockets) FailAll(r Reason) []SocketEffect {
 	effs := make([]SocketEffect, 0, len(s.live))
 	for _, id := range s.live {
-		effs = append(effs, SocketEffect{Kind: SocketFail, ID: id, Fail: Fail{APIConnectSocket, ErrInterrupted}})
+		effs = append(effs, SocketEffect{Kind: SocketFail, ID: id, Fail: Fail{APIConnectSocket, r}})
 	}
 	return effs
 }

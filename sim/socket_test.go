@@ -111,3 +111,21 @@ func TestCloseArgs(t *testing.T) {
 	_, err = CloseArgs("Undefined", 0, strings.Repeat("中", 41)+"a") // 124 bytes
 	assert.Error(t, err)
 }
+
+// §C3: type "none" fails every live socket, connecting or open: onError with
+// "connectSocket:fail network unavailable", then onClose 1006 (SocketFail).
+func TestSocketsFailAll_SpecC3(t *testing.T) {
+	s := NewSockets()
+	s.SDK = Version{3, 0, 0}
+	_, _ = s.Connect(1, Second)
+	_, _ = s.Connect(2, Second)
+	s.Opened(2)
+	assert.Equal(t, []SocketEffect{
+		{Kind: SocketFail, ID: 1, Fail: Fail{APIConnectSocket, ErrNetworkUnavail}},
+		{Kind: SocketFail, ID: 2, Fail: Fail{APIConnectSocket, ErrNetworkUnavail}},
+	}, s.FailAll(ErrNetworkUnavail))
+	assert.Equal(t, "connectSocket:fail network unavailable", s.FailAll(ErrNetworkUnavail)[0].Fail.ErrMsg())
+	s.Closed(1)
+	s.Closed(2)
+	assert.Empty(t, s.FailAll(ErrNetworkUnavail))
+}

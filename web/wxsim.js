@@ -119,6 +119,9 @@
     unmock: function (id) { return op("unmock", id); },
     clearMocks: function () { op("clearMocks"); },
     mocks: function () { return op("mocks"); },
+    // network conditions (§C3): the whole condition; an omitted field takes its default
+    setNetwork: function (options) { op("setNetwork", options); },
+    network: function () { return op("network"); },
     // the wx clock (§C5): the runtime's time rules on a virtual clock
     clock: {
       install: function (options) { op("clock.install", options); },

@@ -92,10 +92,10 @@ function useClock(c) {
   const next = c || realClock, old = clock;
   if (next === old) return;
   const pending = [];
-  for (const [id, t] of timers) { old.clear(t.h); pending.push([id, t.due - old.now()]); }
+  for (const [id, t] of timers) { old.clear(t.h); pending.push([id, t.due - old.now(), t.f]); }
   timers.clear();
   clock = next;
-  for (const p of pending) setTimer(p[0], Math.max(0, p[1]));
+  for (const p of pending) setTimer(p[0], Math.max(0, p[1]), p[2]);
 }
 
 // ---- task records
@@ -151,6 +151,7 @@ function settle(rec, ok, res) {
   const body = rec.buf || rec.blob || (typeof rec.text === "string" ? rec.text : null);
   observe(rec, "end", { ok: ok, result: res, body: body,
     size: body === null ? 0 : typeof body === "string" ? body.length : body.byteLength !== undefined ? body.byteLength : body.size });
+  if (rec.pace) clearTimer(rec.pace.key); // §C3 steps still waiting (27_network.js)
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }
@@ -180,14 +181,16 @@ function emitTask(rec, k, payload) {
   if (!ls || ls.length === 0) return;
   for (const f of ls.slice()) { if (!rec.done) call(f, payload, "on" + k); }
 }
-function setTimer(id, ms) {
+// setTimer arms timer id: Go's (it fires EV_TIMER), or with f the glue's own (§C3
+// pacing, 27_network.js: f runs instead; ids are strings, Go's are numbers).
+function setTimer(id, ms, f) {
   clearTimer(id);
-  const t = { h: null, due: clock.now() + ms };
+  const t = { h: null, due: clock.now() + ms, f: f };
   timers.set(id, t);
   t.h = clock.set(function () {
     if (timers.get(id) !== t) return;
     timers.delete(id);
-    try { dispatch(EV_TIMER, id); } catch (e) { console.error("wxsim: runtime error:", e); }
+    try { if (f !== undefined) f(); else dispatch(EV_TIMER, id); } catch (e) { console.error("wxsim: runtime error:", e); }
   }, ms);
 }
 function clearTimer(id) {

@@ -77,7 +77,7 @@ function netEmit(ev) {
     for (const l of ls) { try { l(ev); } catch (e) { console.error("wxsim: a network listener threw:", e); } }
   });
 }
-function bodySize(b) {
+function evBodySize(b) {
   if (b === undefined || b === null) return 0;
   if (typeof b === "string") return new TextEncoder().encode(b).length;
   return typeof b.byteLength === "number" ? b.byteLength : typeof b.size === "number" ? b.size : -1;
@@ -114,7 +114,7 @@ function netObserve(s) {
   switch (s.phase) {
     case "create": {
       const rec = recs.get(id);
-      const size = d.requestBodySize !== undefined ? d.requestBodySize : rec ? bodySize(rec.body) : -1;
+      const size = d.requestBodySize !== undefined ? d.requestBodySize : rec ? evBodySize(rec.body) : -1;
       create({ url: d.url, method: d.method, header: d.header, transport: d.transport, requestBodySize: size });
       return;
     }

@@ -23,6 +23,10 @@ async function readChunks(rec, body) {
     const v = r.value;
     parts.push(v);
     n += v.byteLength;
+    if (rec.pace) { // §C3: the chunk is seen when the link would have brought it
+      await paced(rec, "down", n);
+      if (rec.done) { reader.cancel().catch(function () {}); return null; }
+    }
     const ab = v.byteOffset === 0 && v.byteLength === v.buffer.byteLength ? v.buffer : v.slice().buffer;
     emitTask(rec, "ChunkReceived", { data: ab });
   }
@@ -44,14 +48,16 @@ async function run(rec, t, call, chunked) {
     if (rec.done) return;
     const resp = await t.fetch(rec, cx, call);
     if (resp === null || rec.done) return;
+    if (rec.pace) { await paced(rec, "head", 0); if (rec.done) return; } // §C3
     rec.t1 = now();
     emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies || [] });
     if (rec.done) return;
     const buf = chunked && resp.body ? await readChunks(rec, resp.body) : await resp.arrayBuffer();
     if (rec.done) return;
+    t.release(rec); // free before Go may start the next task
+    if (rec.pace) { await paced(rec, "down", buf.byteLength); if (rec.done) return; }
     rec.buf = buf;
     rec.t2 = now();
-    t.release(rec); // free before Go may start the next task
     done(rec);
   } catch (e) {
     failTask(rec, e, call.url);
@@ -73,14 +79,19 @@ function runXHR(rec, call) {
     rec.status = xhr.status;
     rec.header = xhrHeaders(xhr);
     rec.ctype = xhr.getResponseHeader("content-type") || "";
-    rec.t1 = now();
-    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: [] });
+    pace(rec, "head", 0, function () { // §C3
+      rec.t1 = now();
+      emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: [] });
+    });
   };
   xhr.onload = function () {
     if (rec.done) return;
-    rec.buf = xhr.response || new ArrayBuffer(0);
-    rec.t2 = now();
-    done(rec);
+    const buf = xhr.response || new ArrayBuffer(0);
+    pace(rec, "down", buf.byteLength, function () {
+      rec.buf = buf;
+      rec.t2 = now();
+      done(rec);
+    });
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to fetch"); };
   try {
@@ -160,6 +171,7 @@ Object.assign(glue, {
     if (!rec) return;
     rec.fast = fast; rec.okMsg = okMsg;
     setTimer(id, timeoutMs);
+    paceStart(rec, netCond !== null && netCond.up > 0 ? bodySize(rec.body) : 0);
     const call = { api: "request", url: url === undefined ? rec.url : url, method: method,
       headers: headers || [], manual: manual, via: via };
     observe(rec, "start", call);

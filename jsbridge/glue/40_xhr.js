@@ -40,26 +40,37 @@ function runUpload(rec, t, cx, call, name, path, form) {
     if (rec.done || !(n >= sent)) return;
     sent = n;
     if (all > 0) total = all;
-    progress(rec, n, total, "totalBytesSent", "totalBytesExpectedToSend");
+    upProgress(n, total);
+  };
+  // upProgress shows n of all bytes sent when the link would have sent them (§C3)
+  const upProgress = function (n, all) {
+    pace(rec, "up", n, function () { progress(rec, n, all, "totalBytesSent", "totalBytesExpectedToSend"); });
   };
   xhr.upload.onprogress = function (e) {
     if (rec.done) return;
     if (e.lengthComputable) total = e.total;
-    if (!watched) progress(rec, e.loaded, total, "totalBytesSent", "totalBytesExpectedToSend");
+    if (!watched) upProgress(e.loaded, total);
   };
   xhr.onreadystatechange = function () {
     if (xhr.readyState === 2 && !rec.done && t.headXHR(rec, xhr)) {
       if (watched && rec.prof) relayed(rec.prof.sendBytesCount, -1);
-      emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
+      pace(rec, "head", 0, function () {
+        emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
+      });
     }
   };
   xhr.onload = function () {
     if (rec.done) return;
     if (rec.relayErr) { failTask(rec, relayError(rec.relayErr, rec.relayMsg || xhr.responseText), url); return; }
-    if (rec.lastProgress < 100) progress(rec, total, total, "totalBytesSent", "totalBytesExpectedToSend", true); // spec §5.3
-    rec.text = xhr.responseText;
-    rec.t2 = now();
-    enter(EV_DONE, rec, rec.status, rec.ctype);
+    const all = total, text = xhr.responseText;
+    pace(rec, "up", all, function () {
+      if (rec.lastProgress < 100) progress(rec, all, all, "totalBytesSent", "totalBytesExpectedToSend", true); // spec §5.3
+    });
+    pace(rec, "down", text.length, function () {
+      rec.text = text;
+      rec.t2 = now();
+      enter(EV_DONE, rec, rec.status, rec.ctype);
+    });
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to upload"); };
   const watched = t.watchUpload(rec, cx, call, relayed);
@@ -89,13 +100,16 @@ function runDownload(rec, t, cx, call, cap) {
     if (!t.headXHR(rec, xhr)) return;
     total = Number(xhr.getResponseHeader("content-length")) || 0;
     if (total > cap) { exceed(); return; }
-    emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
-    if (!rec.done) progress(rec, 0, total, "totalBytesWritten", "totalBytesExpectedToWrite");
+    pace(rec, "head", 0, function () { // §C3
+      emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
+      if (!rec.done) progress(rec, 0, total, "totalBytesWritten", "totalBytesExpectedToWrite");
+    });
   };
   xhr.onprogress = function (e) {
     if (rec.done || rec.relayErr) return;
     if (e.loaded > cap) { exceed(); return; }
-    if (total > 0) progress(rec, e.loaded, total, "totalBytesWritten", "totalBytesExpectedToWrite");
+    const n = e.loaded;
+    if (total > 0) pace(rec, "down", n, function () { progress(rec, n, total, "totalBytesWritten", "totalBytesExpectedToWrite"); });
   };
   xhr.onload = function () {
     if (rec.done) return;
@@ -106,10 +120,12 @@ function runDownload(rec, t, cx, call, cap) {
       return;
     }
     if (blob.size > cap) { exceed(); return; }
-    if (rec.lastProgress < 100) progress(rec, blob.size, total, "totalBytesWritten", "totalBytesExpectedToWrite", true); // spec §5.3
-    rec.blob = blob;
-    rec.t2 = now();
-    enter(EV_DONE, rec, rec.status, rec.ctype);
+    pace(rec, "down", blob.size, function () {
+      if (rec.lastProgress < 100) progress(rec, blob.size, total, "totalBytesWritten", "totalBytesExpectedToWrite", true); // spec §5.3
+      rec.blob = blob;
+      rec.t2 = now();
+      enter(EV_DONE, rec, rec.status, rec.ctype);
+    });
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to download"); };
   xhr.send();
@@ -130,6 +146,7 @@ async function fetchDownload(rec, t, cx, call, cap) {
     rec.t1 = now();
     const total = Number(resp.headers.get("content-length")) || 0;
     if (total > cap) { exceed(); return; }
+    if (rec.pace) { await paced(rec, "head", 0); if (rec.done) return; } // §C3
     emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: rec.cookies });
     if (rec.done) return;
     progress(rec, 0, total, "totalBytesWritten", "totalBytesExpectedToWrite");
@@ -137,6 +154,7 @@ async function fetchDownload(rec, t, cx, call, cap) {
     const blob = whole || !resp.body ? await resp.blob() : await countedBlob(rec, resp.body, cap);
     if (rec.done) return;
     if (blob === null || blob.size > cap) { exceed(); return; }
+    if (rec.pace) { t.release(rec); await paced(rec, "down", blob.size); if (rec.done) return; }
     if (rec.lastProgress < 100) progress(rec, blob.size, total, "totalBytesWritten", "totalBytesExpectedToWrite", true); // spec §5.3
     rec.blob = blob;
     rec.t2 = now();
@@ -168,6 +186,8 @@ Object.assign(glue, {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
+    const file = files.get(path);
+    paceStart(rec, file ? file.size : 0);
     const form = rec.form || [], t = transports[via];
     const call = { api: "uploadFile", url: url, method: "POST", headers: headers, form: true, id: String(id), via: via };
     observe(rec, "start", call);
@@ -182,6 +202,7 @@ Object.assign(glue, {
     const rec = recs.get(id);
     if (!rec) return;
     setTimer(id, timeoutMs);
+    paceStart(rec, 0);
     const t = transports[via], call = { api: "downloadFile", url: url, method: "GET", headers: headers, via: via };
     observe(rec, "start", call);
     ready(rec, t, url, function (cx) {

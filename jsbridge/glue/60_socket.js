@@ -40,7 +40,7 @@ function sockSend(s, o, api) {
   if (rec.bad) { refuse(rec, rec.bad); return; }
   guarded(rec, function () {
     const data = field(o, "data"), type = tag(data, "data");
-    const connected = s && s.ws && s.ws.readyState === 1 && !s.failed && (!s.relay || s.up);
+    const connected = s && s.ws && s.ws.readyState === 1 && !s.failed && (!s.relay || s.up) && !s.gate;
     const okData = typeof data === "string" || guard.isBytes(data, "data");
     if (!connected || !okData) { enter(EV_SSEND, rec, connected ? 1 : 0, type); return; }
     try { s.ws.send(data); } catch (e) { enter(EV_SSEND, rec, 0, type); return; }
@@ -53,6 +53,7 @@ function sockEnd(s) {
   const ws = s.ws;
   socks.delete(s.id);
   clearTimer(s.timer);
+  clearTimer("pace" + s.id);
   if (ws) {
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     if (ws.readyState === 0 || ws.readyState === 1) { try { ws.close(); } catch (e) { /* closing anyway */ } }
@@ -74,13 +75,14 @@ function sockConnect(s, url, wsURL, protocols, relayed, fake) {
     dispatch(EV_SOPEN, id);
     emitSock(s, "Open", { header: header, profile: {} });
   };
-  ws.onopen = function () { if (!s.relay) opened({}); };
+  // §C3: the open waits latencyMs, and what comes meanwhile waits behind it (27_network.js)
+  ws.onopen = function () { if (!s.relay) sockPaceOpen(s, function () { opened({}); }); };
   ws.onmessage = function (e) {
-    if (s.relay && !s.up) { // the relay's control frame
+    if (s.relay && !s.up && !s.gate) { // the relay's control frame
       let c = null;
       try { c = JSON.parse(e.data); } catch (err) { /* not a control frame */ }
       if (c && c.open) {
-        opened(joinHeaders(c.open.header));
+        sockPaceOpen(s, function () { opened(joinHeaders(c.open.header)); });
       } else { // the upstream handshake failed: onError now, onClose (1006) when the relay drops
         const err = c && c.error ? c.error : { kind: "network", message: "the relay sent no control frame" };
         console.warn("wxsim: connectSocket " + url + " through the relay: " + err.message);
@@ -90,10 +92,11 @@ function sockConnect(s, url, wsURL, protocols, relayed, fake) {
       }
       return;
     }
+    if (s.gate) { const d = e.data; s.gate.push(function () { emitSock(s, "Message", { data: d }); }); return; }
     emitSock(s, "Message", { data: e.data });
   };
-  ws.onerror = function () { if (!s.failed && !s.relayErr) dispatch(EV_SERROR, id); };
-  ws.onclose = function (e) { sockClosed(s, e.code, e.reason); };
+  ws.onerror = function () { sockPaced(s, function () { if (!s.failed && !s.relayErr) dispatch(EV_SERROR, id); }); };
+  ws.onclose = function (e) { sockPaced(s, function () { sockClosed(s, e.code, e.reason); }); };
 }
 // relaySockFail ends socket s whose relay session could not be opened as a failed
 // handshake does: onError with the reason, then onClose 1006, in that order.

@@ -5,7 +5,8 @@
 // wx members and their transport:
 //
 //	wx.request                          fetch (streamed when enableChunked)   spec §4
-//	wx.getNetworkType                   none (always "wifi" for now)          spec §8.4
+//	wx.getNetworkType                   none (SetNetwork's type, wifi)        spec §8.4
+//	wx.onNetworkStatusChange/off…       SetNetwork (wxsim.setNetwork)         spec §8.4, §C3
 //	wx.onAppHide/onAppShow/off…         wxsim.hide()/show()                   spec §8.3
 //	wx.onError/offError                 user callbacks that throw             spec §1.2
 //	wx.env.USER_DATA_PATH               "http://usr"                          spec §7.1

@@ -59,6 +59,7 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	r.g.DefineListeners(wx, "AppHide")
 	r.g.DefineListeners(wx, "AppShow")
 	r.g.DefineListeners(wx, "Error")
+	r.g.DefineListeners(wx, "NetworkStatusChange")
 	r.defineFiles(wx)
 	wx.Set("env", map[string]any{"USER_DATA_PATH": "http://usr"})
 	r.wx = wx
@@ -78,6 +79,7 @@ func (r *Runtime) Reconfigure(cfg map[string]any) error {
 		return err
 	}
 	appChanged := c.AppID != r.cfg.AppID
+	c.Network = r.cfg.Network // not a config field: wxsim.setNetwork's (§C3)
 	r.apply(c)
 	if appChanged {
 		r.loading = r.g.Load(c.AppID, persistedRoots())
@@ -187,7 +189,7 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 		case apiDownloadFile:
 			r.downloadFile(id, b)
 		case apiGetNetworkType:
-			r.g.OKWith(id, map[string]any{"networkType": "wifi", "signalStrength": 0, "hasSystemProxy": false, "errMsg": sim.OK(sim.APIGetNetworkType)})
+			r.g.OKWith(id, map[string]any{"networkType": r.cfg.Network.Type, "signalStrength": 0, "hasSystemProxy": false, "errMsg": sim.OK(sim.APIGetNetworkType)})
 		default:
 			return r.fileCall(id, api, b)
 		}

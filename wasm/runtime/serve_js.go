@@ -14,8 +14,8 @@ import (
 // instance's exports object (for the fast wxsim_dispatch entry). ops: "start" (install or
 // reconfigure; returns an error message, or a promise of "" once saved files are
 // loaded), "hide", "show", "relaunch", "stats", "config", and the §C5 clock:
-// "clock.install", "clock.tick", "clock.now", "clock.uninstall" (a failure answers
-// {wxsimError, kind}, see answer).
+// "clock.install", "clock.tick", "clock.now", "clock.uninstall", and the §C3 network
+// "setNetwork", "network" (a failure answers {wxsimError, kind}, see answer).
 func Serve(global js.Value) {
 	var rt *Runtime
 	ctl, _ := jsbridge.NewFunc("wxsim", func(_ js.Value, args []js.Value) any {
@@ -76,6 +76,10 @@ func Serve(global js.Value) {
 			rt.ClearMocks()
 		case "mocks":
 			return rt.Mocks()
+		case "setNetwork": // §C3
+			return answer(nil, setNetwork(rt, args[1]))
+		case "network":
+			return rt.Network().Export()
 		}
 		return nil
 	})
