@@ -61,7 +61,7 @@ func TestNetworkTwin_SpecC3(t *testing.T) {
 
 	res = call(map[string]any{"url": base + "/json"})
 	assert.Equal(t, "request:fail network unavailable", res.Get("errMsg").String())
-	assert.Equal(t, []string{"end", "create", "end"}, phases(steps(), "request"), "the running one ends; the new one never starts")
+	assert.Equal(t, []string{"end", "call", "create", "end"}, phases(steps(), "request"), "the running one ends; the new one never starts")
 
 	require.NoError(t, rt.Reconfigure(map[string]any{"sdkVersion": "2.30.0", "domains": map[string]any{"request": []any{base}}}))
 	assert.Equal(t, sim.NetworkNone, rt.Network().Type, "a reconfiguration keeps the condition")
