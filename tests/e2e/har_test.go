@@ -207,3 +207,38 @@ func TestHARReplay_SpecC4(t *testing.T) {
 	p.Eval(`new Promise((res) => wx.request({url: '`+base+`/other', complete: (r) => res(r.errMsg)}))`, &missing)
 	assert.Equal(t, "request:fail network error: not in HAR", missing)
 }
+
+// §C1 and §C2 through the relay: the events say transport "relay" and show the headers
+// as the relay sends them (WeChat's Referer and User-Agent, §9); the HAR's request
+// headers have them too, and it validates.
+func TestEventsAndHARThroughRelay_SpecC1_SpecC2(t *testing.T) {
+	p := newPage(t, relayCfg)
+	p.Eval(listen, nil)
+	var raw json.RawMessage
+	p.Eval(`(async () => {
+		await new Promise((res) => wx.request({url: '`+api+`/echo', method: 'POST', data: {a: 1}, complete: res}));
+		await new Promise((res) => setTimeout(res, 0));
+		return wxsim.har();
+	})()`, &raw)
+	var evs []netEvent
+	p.Eval(`EV`, &evs)
+	require.NotEmpty(t, evs)
+	assert.Equal(t, "create", evs[0].Phase)
+	assert.Equal(t, "relay", evs[0].Transport)
+	assert.Equal(t, wantReferer, evs[0].Header["Referer"])
+	assert.Contains(t, evs[0].Header["User-Agent"], "MicroMessenger")
+	assert.Equal(t, "end", evs[len(evs)-1].Phase)
+	assert.True(t, evs[len(evs)-1].OK)
+	validateHAR(t, raw)
+	var h harLog
+	require.NoError(t, json.Unmarshal(raw, &h))
+	require.Len(t, h.Log.Entries, 1)
+	e := h.Log.Entries[0]
+	assert.Equal(t, "relay", e.Wxsim.Transport)
+	got := map[string]string{}
+	for _, x := range e.Request.Headers {
+		got[x.Name] = x.Value
+	}
+	assert.Equal(t, wantReferer, got["Referer"])
+	assert.Contains(t, got["User-Agent"], "MicroMessenger")
+}
