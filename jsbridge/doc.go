@@ -12,7 +12,7 @@
 //     delivery of user callbacks on a microtask, with throws caught and reported) runs in
 //     the glue, a small JS object that Go owns. Go is entered once when a task is created
 //     and once when it ends (measured: each JS→Go crossing costs ~100 µs on a quiet page,
-//     see shared/notes/wasm-performance.md).
+//     see README "How it is built" and "Benchmarks").
 //
 // The glue is one closure, evaluated with new Function per glue, put together from the
 // modules in glue/, one per concept, in the lexical order of their names (gluesrc.go):

@@ -5,6 +5,6 @@
 //
 // Nothing here touches syscall/js: the js/wasm runtime (wasm/) and the native server
 // (sim/server) both ask sim for decisions and carry out the effects it returns. The rules
-// are data plus small functions, tested natively against golden tables copied from
-// shared/spec/wx-network.md.
+// are data plus small functions, tested natively against golden tables of the behaviour
+// the README describes (§1–§10).
 package sim

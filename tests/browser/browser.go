@@ -1,6 +1,6 @@
 // Package browser starts headless Chromium and serves wxsim pages for the end-to-end
 // tests and the benchmark. Traffic stays on loopback: test host names are mapped to the
-// loopback fixture with --host-resolver-rules (see shared/notes/browser-testing.md).
+// loopback fixture with --host-resolver-rules.
 package browser
 
 import (

@@ -1,5 +1,5 @@
 // Package runtime is the wx surface of wxsim for js/wasm: it installs a global `wx` whose
-// network APIs behave like WeChat's (shared/spec/wx-network.md). It reads JS options,
+// network APIs behave like WeChat's (README, §1–§10). It reads JS options,
 // asks package sim for every decision and uses jsbridge for transport.
 //
 // wx members and their transport:
