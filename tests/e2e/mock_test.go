@@ -170,3 +170,27 @@ func TestMockQueueAndBadRules_SpecC4(t *testing.T) {
 	assert.Equal(t, 0.0, r["after"])
 	require.True(t, true)
 }
+
+// §C4 with §C5: a rule's delayMs waits on the wx clock, and the time-out counts it.
+func TestMockDelayOnClock_SpecC4_SpecC5(t *testing.T) {
+	p := newPage(t, listed)
+	var r map[string]any
+	p.Eval(`(async () => {
+		wxsim.clock.install();
+		wxsim.mock({url: '`+api+`/d', delayMs: 3000, response: {data: 'late'}});
+		let a = '', b = '';
+		const pa = new Promise((res) => wx.request({url: '`+api+`/d', complete: (x) => { a = x.errMsg + ' ' + x.data; res(); }}));
+		wx.request({url: '`+api+`/d', timeout: 2000, complete: (x) => { b = x.errMsg; }});
+		await wxsim.clock.tick(1999);
+		const early = [a, b];
+		await wxsim.clock.tick(1);
+		const mid = [a, b];
+		await wxsim.clock.tick(1000);
+		await pa; // its body is read as real I/O is, not on the clock
+		wxsim.clock.uninstall();
+		return {early, mid, late: [a, b]};
+	})()`, &r)
+	assert.Equal(t, []any{"", ""}, r["early"])
+	assert.Equal(t, []any{"", "request:fail timeout"}, r["mid"], "the 2 s time-out fires during the 3 s delay")
+	assert.Equal(t, []any{"request:ok late", "request:fail timeout"}, r["late"])
+}

@@ -268,3 +268,25 @@ func TestMockTwin_SpecC4(t *testing.T) {
 	assert.Equal(t, 0, rt.Mocks().Length())
 	assert.Equal(t, 404, call(map[string]any{"url": base + "/twin"}).Get("statusCode").Int(), "no rule: the real network")
 }
+
+// The Go twin of §C2: HAR, with its options checked.
+func TestHARTwin_SpecC2(t *testing.T) {
+	base := fixture(t)
+	rt, err := runtime.Install(js.Global(), map[string]any{"domains": map[string]any{"request": []any{base}}})
+	require.NoError(t, err)
+	defer rt.Stop()
+	_, err = rt.HAR(js.ValueOf(map[string]any{"bodies": "yes"}))
+	assert.ErrorContains(t, err, "options.bodies should be a boolean")
+	require.Equal(t, "request:ok", call(map[string]any{"url": base + "/json"}).Get("errMsg").String())
+	p, err := rt.HAR(js.ValueOf(map[string]any{"maxBodyBytes": 4}))
+	require.NoError(t, err)
+	h, err := await(p)
+	require.NoError(t, err)
+	assert.Equal(t, "1.2", h.Get("log").Get("version").String())
+	entries := h.Get("log").Get("entries")
+	require.Equal(t, 1, entries.Length())
+	e := entries.Index(0)
+	assert.Equal(t, base+"/json", e.Get("request").Get("url").String())
+	assert.Contains(t, e.Get("response").Get("content").Get("comment").String(), "body omitted")
+	assert.Equal(t, "direct", e.Get("_wxsim").Get("transport").String())
+}
