@@ -381,6 +381,18 @@ func (g *Glue) SetNetwork(latencyMS, downKbps, upKbps float64) {
 	g.v.Call("setNetwork", latencyMS, downKbps, upKbps)
 }
 
+// DefineCanIUse sets target.canIUse, true for exactly the schemas in list.
+func (g *Glue) DefineCanIUse(target js.Value, list []string) {
+	g.v.Call("defineCanIUse", target, strs(list))
+}
+
+// Snapshot keeps the own properties of o and returns the function that restores them
+// (what was added since is deleted, what was changed put back).
+func (g *Glue) Snapshot(o js.Value) (restore func()) {
+	f := g.v.Call("snapshot", o)
+	return func() { f.Invoke() }
+}
+
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 

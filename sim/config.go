@@ -28,6 +28,11 @@ type Config struct {
 	RelayToken          string
 	QueueExcess         bool
 	BackgroundKeepAlive bool
+	// FollowPageVisibility maps the document's visibilitychange to hide/show (§8.3).
+	FollowPageVisibility bool
+	// LayerWx adds wxsim's APIs to a wx the page already has (true, the default) instead
+	// of replacing it.
+	LayerWx bool
 	// MaxDownload is the downloadFile size cap (spec §5.2: 200 MB). Tests may lower it
 	// with the wxsim-only field maxDownloadSize; it can never be raised.
 	MaxDownload int64
@@ -60,6 +65,7 @@ var configFields = map[string]bool{
 	"appId": true, "appVersion": true, "sdkVersion": true, "domains": true, "urlCheck": true,
 	"networkTimeout": true, "relay": true, "relayToken": true, "queueExcess": true,
 	"backgroundKeepAlive": true, "wasm": true, "maxDownloadSize": true,
+	"followPageVisibility": true, "layerWx": true,
 }
 
 // domainLists maps config.domains keys to the api whose list they are (spec §3.2).
@@ -77,7 +83,7 @@ var timeoutKeys = []string{APIRequest, APIConnectSocket, APIUploadFile, APIDownl
 func DefaultConfig() Config {
 	sdk, _ := ParseVersion(DefaultSDK)
 	return Config{
-		AppID: DefaultAppID, AppVersion: DefaultAppVersion, SDK: sdk, SDKString: DefaultSDK,
+		AppID: DefaultAppID, AppVersion: DefaultAppVersion, SDK: sdk, SDKString: DefaultSDK, LayerWx: true,
 		Policy:         Policy{URLCheck: true, SDK: sdk},
 		DomainsRaw:     map[string][]string{},
 		NetworkTimeout: map[string]float64{},
@@ -117,6 +123,12 @@ func ParseConfig(raw map[string]any, parse URLParser) (Config, error) {
 		return c, err
 	}
 	if c.QueueExcess, err = optBool(raw, "queueExcess", true); err != nil {
+		return c, err
+	}
+	if c.FollowPageVisibility, err = optBool(raw, "followPageVisibility", false); err != nil {
+		return c, err
+	}
+	if c.LayerWx, err = optBool(raw, "layerWx", true); err != nil {
 		return c, err
 	}
 	if c.BackgroundKeepAlive, err = optBool(raw, "backgroundKeepAlive", false); err != nil {
@@ -269,6 +281,7 @@ func (c *Config) Export() map[string]any {
 		"appId": c.AppID, "appVersion": c.AppVersion, "sdkVersion": c.SDKString,
 		"domains": domains, "urlCheck": c.Policy.URLCheck, "networkTimeout": timeouts,
 		"relay": relay, "queueExcess": c.QueueExcess, "backgroundKeepAlive": c.BackgroundKeepAlive,
+		"followPageVisibility": c.FollowPageVisibility, "layerWx": c.LayerWx,
 	}
 }
 

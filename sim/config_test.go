@@ -26,6 +26,7 @@ func TestConfigDefaults(t *testing.T) {
 		"urlCheck":       true,
 		"networkTimeout": map[string]any{"request": 60000.0, "connectSocket": 60000.0, "uploadFile": 60000.0, "downloadFile": 60000.0},
 		"relay":          nil, "queueExcess": true, "backgroundKeepAlive": false,
+		"followPageVisibility": false, "layerWx": true,
 	}, c.Export())
 }
 

@@ -231,6 +231,23 @@ const glue = {
     };
   },
   setPromiseStyle: function (on) { promiseStyle = on; },
+  // defineCanIUse sets target.canIUse over Go's list of the schemas it answers true for
+  defineCanIUse: function (target, list) {
+    const set = new Set(list);
+    target.canIUse = function (schema) { return typeof schema === "string" && set.has(schema); };
+  },
+  // snapshot keeps the own properties of o (a page's wx, its env) and returns the
+  // function that puts them back: what was added is deleted, what was changed restored
+  snapshot: function (o) {
+    const before = new Map();
+    for (const k of Reflect.ownKeys(o)) before.set(k, Object.getOwnPropertyDescriptor(o, k));
+    return function () {
+      for (const k of Reflect.ownKeys(o)) {
+        if (!before.has(k)) { try { delete o[k]; } catch (e) { /* not configurable */ } }
+      }
+      for (const [k, d] of before) { try { Object.defineProperty(o, k, d); } catch (e) { /* not configurable */ } }
+    };
+  },
   emit: function (name, payload) {
     const ls = lists[name];
     if (!ls) return;

@@ -31,6 +31,8 @@ type Runtime struct {
 
 	headerWarned bool     // the connectSocket header warning was shown
 	mocks        int      // §C4 rules in force (as of the last change the runtime saw)
+	restore      []func() // puts back the page's own wx (and its env) at Stop
+	visRelease   func()   // stops following the page's visibility
 	loading      js.Value // promise of the IndexedDB load (Loaded)
 }
 
@@ -49,8 +51,14 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 		r.g.Release()
 		return nil, err
 	}
+	wx := global.Get("wx")
+	layered := c.LayerWx && (wx.Type() == js.TypeObject || wx.Type() == js.TypeFunction)
+	if layered { // the page's own wx (a simulator's storage, UI, system info): add to it
+		r.restore = append(r.restore, r.g.Snapshot(wx))
+	} else {
+		wx = js.Global().Get("Object").New()
+	}
 	r.apply(c)
-	wx := js.Global().Get("Object").New()
 	r.g.DefineTaskAPI(wx, "request", apiRequest, "HeadersReceived", "ChunkReceived")
 	r.g.DefineTaskAPI(wx, "uploadFile", apiUploadFile, "ProgressUpdate", "HeadersReceived")
 	r.g.DefineTaskAPI(wx, "downloadFile", apiDownloadFile, "ProgressUpdate", "HeadersReceived")
@@ -61,9 +69,19 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	r.g.DefineListeners(wx, "Error")
 	r.g.DefineListeners(wx, "NetworkStatusChange")
 	r.defineFiles(wx)
-	wx.Set("env", map[string]any{"USER_DATA_PATH": "http://usr"})
+	if env := wx.Get("env"); layered && env.Type() == js.TypeObject {
+		r.restore = append(r.restore, r.g.Snapshot(env))
+		env.Set("USER_DATA_PATH", "http://usr")
+	} else {
+		wx.Set("env", map[string]any{"USER_DATA_PATH": "http://usr"})
+	}
+	if !layered || wx.Get("canIUse").Type() != js.TypeFunction {
+		r.g.DefineCanIUse(wx, sim.CanIUseSchemas())
+	}
 	r.wx = wx
-	global.Set("wx", wx)
+	if !layered {
+		global.Set("wx", wx)
+	}
 	r.loading = r.g.Load(c.AppID, persistedRoots())
 	return r, nil
 }
@@ -89,6 +107,7 @@ func (r *Runtime) Reconfigure(cfg map[string]any) error {
 
 func (r *Runtime) apply(c sim.Config) {
 	r.cfg = c
+	r.followVisibility(c.FollowPageVisibility)
 	r.sched.QueueExcess = c.QueueExcess
 	r.sched.KeepAlive = c.BackgroundKeepAlive
 	r.socks.SDK = c.SDK
@@ -134,10 +153,45 @@ func (r *Runtime) Relaunch() {
 }
 
 // Stop fails what is pending, removes wx from the global object and releases the glue.
+//
+// A wx the page had before Install (config layerWx, the default) is left as it was:
+// wxsim's additions are removed and what they replaced is put back.
 func (r *Runtime) Stop() {
 	r.Relaunch()
-	r.global.Delete("wx")
+	r.followVisibility(false)
+	if r.restore != nil {
+		for i := len(r.restore) - 1; i >= 0; i-- {
+			r.restore[i]()
+		}
+	} else {
+		r.global.Delete("wx")
+	}
 	r.g.Release()
+}
+
+// followVisibility maps the document's visibilitychange to Hide and Show (config
+// followPageVisibility, §8.3), or stops doing so.
+func (r *Runtime) followVisibility(on bool) {
+	doc := js.Global().Get("document")
+	if doc.Type() != js.TypeObject {
+		return
+	}
+	if on && r.visRelease == nil {
+		fn, release := jsbridge.NewFunc("visibilitychange", func(js.Value, []js.Value) any {
+			if doc.Get("visibilityState").String() == "hidden" {
+				r.Hide()
+			} else {
+				r.Show()
+			}
+			return nil
+		})
+		doc.Call("addEventListener", "visibilitychange", fn)
+		r.visRelease = func() { doc.Call("removeEventListener", "visibilitychange", fn); release() }
+	}
+	if !on && r.visRelease != nil {
+		r.visRelease()
+		r.visRelease = nil
+	}
 }
 
 // Observe adds f, a JS function, to the runtime's observer seam: it is called with one
