@@ -65,8 +65,14 @@ func (s *Sim) Begin(api string, opts map[string]any) (wait func() Result, task j
 	s.t.Helper()
 	done := make(chan Result, 1)
 	var ok, fail js.Func
-	ok = js.FuncOf(func(_ js.Value, a []js.Value) any { done <- Result{true, a[0].Get("errMsg").String(), a[0]}; return nil })
-	fail = js.FuncOf(func(_ js.Value, a []js.Value) any { done <- Result{false, a[0].Get("errMsg").String(), a[0]}; return nil })
+	ok = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		done <- Result{true, a[0].Get("errMsg").String(), a[0]}
+		return nil
+	})
+	fail = js.FuncOf(func(_ js.Value, a []js.Value) any {
+		done <- Result{false, a[0].Get("errMsg").String(), a[0]}
+		return nil
+	})
 	o := map[string]any{}
 	for k, v := range opts {
 		o[k] = v
