@@ -1,4 +1,4 @@
-module wxsim
+module github.com/wxsim/wxsim
 
 go 1.26.0
 

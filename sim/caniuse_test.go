@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // wx.canIUse answers for what wxsim implements: APIs, their options, returns, results,

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // Fuzz targets for file paths (§7.1), names and extensions (§5.1, §5.2), encodings and

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"wxsim/sim"
-	"wxsim/sim/urlx"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/sim/urlx"
 )
 
 // Fuzz targets for the sim rules that read user input: the wxsim.start configuration,

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // Fuzz targets for request planning (headers, method, body, query, response decoding),

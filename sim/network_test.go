@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // §C3: the default condition, and what wxsim.network() and onNetworkStatusChange give.

@@ -5,7 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // §4.5: the profile's fields, in order, and the values nothing measured.

@@ -45,7 +45,7 @@ func wasmEnv() []string { return append(os.Environ(), "GOOS=js", "GOARCH=wasm") 
 
 // noTime are the wxsim packages that must not import time themselves, in any build
 // (file times are sim.UnixMS, durations sim.Duration, the clock is Date.now()).
-var noTime = []string{"wxsim/sim", "wxsim/jsbridge", "wxsim/wasm/runtime", "wxsim/wasm"}
+var noTime = []string{"github.com/wxsim/wxsim/sim", "github.com/wxsim/wxsim/jsbridge", "github.com/wxsim/wxsim/wasm/runtime", "github.com/wxsim/wxsim/wasm"}
 
 func TestWasmDependencies(t *testing.T) {
 	list := exec.Command("go", append([]string{"list", "-f", "{{.ImportPath}} {{join .Imports \" \"}}"}, noTime...)...)

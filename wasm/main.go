@@ -7,7 +7,7 @@ package main
 import (
 	"syscall/js"
 
-	"wxsim/wasm/runtime"
+	"github.com/wxsim/wxsim/wasm/runtime"
 )
 
 func main() { runtime.Serve(js.Global()) }

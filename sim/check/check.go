@@ -27,8 +27,8 @@ import (
 
 	"github.com/coder/websocket"
 
-	"wxsim/sim"
-	"wxsim/sim/urlx"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/sim/urlx"
 )
 
 // Level is the outcome of one check. Levels are ordered: the verdict is the highest.

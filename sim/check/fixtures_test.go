@@ -13,7 +13,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"wxsim/sim/internal/tlstest"
+	"github.com/wxsim/wxsim/sim/internal/tlstest"
 )
 
 // testNow is the clock of every check in these tests; certificates are dated around it.

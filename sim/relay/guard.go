@@ -13,9 +13,9 @@ import (
 
 	"golang.org/x/net/http/httpguts"
 
-	"wxsim/sim"
-	"wxsim/sim/check"
-	"wxsim/sim/urlx"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/sim/check"
+	"github.com/wxsim/wxsim/sim/urlx"
 )
 
 // refusal is an upstream call the relay will not make (an address check); it reaches

@@ -24,7 +24,7 @@ import (
 	"github.com/coder/websocket"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim/internal/tlstest"
+	"github.com/wxsim/wxsim/sim/internal/tlstest"
 )
 
 // The tests drive the relay as a page does (jsbridge/glue/*.js): HTTP calls to the

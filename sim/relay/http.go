@@ -16,8 +16,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"wxsim/sim"
-	"wxsim/sim/check"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/sim/check"
 )
 
 // target is one relayed call as the page describes it (X-Wxsim-Target or the ws query).

@@ -18,7 +18,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim/internal/tlstest"
+	"github.com/wxsim/wxsim/sim/internal/tlstest"
 )
 
 // seen is an upstream request as the fixture saw it.

@@ -56,7 +56,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"wxsim/sim/check"
+	"github.com/wxsim/wxsim/sim/check"
 )
 
 // Options configure a Relay.

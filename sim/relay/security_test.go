@@ -16,8 +16,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim"
-	"wxsim/sim/urlx"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/sim/urlx"
 )
 
 // Spec §9 "not an open proxy": each of these calls is refused with a clear message and a

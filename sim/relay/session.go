@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 
-	"wxsim/sim"
-	"wxsim/sim/urlx"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/sim/urlx"
 )
 
 // maxSessions bounds the sessions kept; the oldest is forgotten first (a page whose

@@ -11,7 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // maxFrame caps one relayed WebSocket message (the issue asks for at least 16 MiB).

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"wxsim/sim/urlx"
+	"github.com/wxsim/wxsim/sim/urlx"
 )
 
 // FuzzParseInvariants: Parse is deterministic and reads a URL as the WHATWG parser does

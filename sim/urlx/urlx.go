@@ -22,7 +22,7 @@ import (
 
 	"golang.org/x/net/idna"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // specialSchemes are the WHATWG special schemes: their authority may follow any run of

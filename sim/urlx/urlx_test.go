@@ -7,8 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim"
-	"wxsim/sim/urlx"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/sim/urlx"
 )
 
 // parseTests is the golden table of Parse. Every row was checked against the WHATWG

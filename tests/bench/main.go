@@ -20,8 +20,8 @@ import (
 	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"wxsim/tests/browser"
-	"wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/tests/browser"
+	"github.com/wxsim/wxsim/tests/fixture"
 )
 
 func main() {

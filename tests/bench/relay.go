@@ -10,9 +10,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"wxsim/sim/relay"
-	"wxsim/tests/browser"
-	"wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/sim/relay"
+	"github.com/wxsim/wxsim/tests/browser"
+	"github.com/wxsim/wxsim/tests/fixture"
 )
 
 // relayJS are wx-only measuring units, run in two tabs that differ only in transport

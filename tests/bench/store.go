@@ -7,7 +7,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"wxsim/tests/browser"
+	"github.com/wxsim/wxsim/tests/browser"
 )
 
 // storePage measures the persistent file store (IndexedDB behind http://usr). S.fill(n)

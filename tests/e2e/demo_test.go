@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim/relay"
-	"wxsim/sim/server"
+	"github.com/wxsim/wxsim/sim/relay"
+	"github.com/wxsim/wxsim/sim/server"
 )
 
 // The page `./build.sh run` serves: its demo buttons run wx.request against the demo

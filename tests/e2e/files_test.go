@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/tests/fixture"
 )
 
 const filesCfg = `{domains: {request: ['https://api.example.test'], uploadFile: ['https://api.example.test'], downloadFile: ['https://api.example.test']}}`

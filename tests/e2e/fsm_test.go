@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/tests/fixture"
 )
 
 // fsmJS are page helpers on top of filesJS. fsmRec(fn, opts) calls a file API with

@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/tests/fixture"
 )
 
 // validateHAR checks har against the HAR 1.2 schema with har-validator (tests/jslib,

@@ -17,11 +17,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"wxsim/sim/relay"
+	"github.com/wxsim/wxsim/sim/relay"
 
-	"wxsim/tests/browser"
-	"wxsim/tests/fixture"
-	"wxsim/tests/mqttfixture"
+	"github.com/wxsim/wxsim/tests/browser"
+	"github.com/wxsim/wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/tests/mqttfixture"
 )
 
 var (

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/tests/fixture"
 )
 
 // waitHolds waits until the fixture has received served /hold requests in all (since

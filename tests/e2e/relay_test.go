@@ -16,7 +16,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim/relay"
+	"github.com/wxsim/wxsim/sim/relay"
 )
 
 // Relay tests (spec §9, issue 7): the same wx calls through the native relay, which the

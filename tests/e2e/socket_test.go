@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/tests/fixture"
+	"github.com/wxsim/wxsim/tests/fixture"
 )
 
 const wss = "wss://api.example.test"

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/jsbridge"
+	"github.com/wxsim/wxsim/jsbridge"
 )
 
 // A call whose API number no table knows settles (fail, then complete, spec §1.2) and

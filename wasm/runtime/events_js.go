@@ -5,7 +5,7 @@ package runtime
 import (
 	"syscall/js"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // The §C1 network events hang on the observer seam; the glue (12_events.js) makes them

@@ -2,7 +2,7 @@
 
 package runtime
 
-import "wxsim/sim"
+import "github.com/wxsim/wxsim/sim"
 
 // fileOps are the file operations (spec §7.2, §7.3), each described once: fscall_js.go
 // makes from a row its FileSystemManager method and/or wx.* function and its …Sync twin.

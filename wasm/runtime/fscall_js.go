@@ -5,8 +5,8 @@ package runtime
 import (
 	"syscall/js"
 
-	"wxsim/jsbridge"
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/jsbridge"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // This file turns the table of file operations (fileOps, fs_js.go) into both of their

@@ -6,7 +6,7 @@ import (
 	"math"
 	"syscall/js"
 
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // The IndexedDB side of the file index (spec §7.4): the changes the glue stores after a

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/wasm/runtime"
+	"github.com/wxsim/wxsim/wasm/runtime"
 )
 
 // A page that already has a wx (a simulator's storage, UI and system info) keeps it:

@@ -6,8 +6,8 @@ import (
 	"errors"
 	"syscall/js"
 
-	"wxsim/jsbridge"
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/jsbridge"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // Network conditions (§C3, spec §8.4): the condition is sim data (sim.Network) the plans

@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim"
-	"wxsim/wasm/runtime"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/wasm/runtime"
 )
 
 // The Go twin of §C3: SetNetwork and Network. A bad condition is an error that changes

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"syscall/js"
 
-	"wxsim/jsbridge"
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/jsbridge"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // request handles wx.request(options) for task id (spec §4): one read of the options

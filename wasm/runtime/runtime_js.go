@@ -5,8 +5,8 @@ package runtime
 import (
 	"syscall/js"
 
-	"wxsim/jsbridge"
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/jsbridge"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // API numbers shared with the glue's EvCall.

@@ -10,9 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/jsbridge"
-	"wxsim/sim"
-	"wxsim/wasm/runtime"
+	"github.com/wxsim/wxsim/jsbridge"
+	"github.com/wxsim/wxsim/sim"
+	"github.com/wxsim/wxsim/wasm/runtime"
 )
 
 // fixture is the HTTPS fixture's base URL (https://api.example.test, mapped to loopback

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/wasm/runtime"
+	"github.com/wxsim/wxsim/wasm/runtime"
 )
 
 // recorder is a JS observer that keeps "id:phase" of every step, and a second observer

@@ -6,7 +6,7 @@ import (
 	"errors"
 	"syscall/js"
 
-	"wxsim/jsbridge"
+	"github.com/wxsim/wxsim/jsbridge"
 )
 
 // Serve answers the wxsim.js loader: it hands globalThis.__wxsimBoot.ready a control

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"syscall/js"
 
-	"wxsim/jsbridge"
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/jsbridge"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // connectSocket handles wx.connectSocket(options) for socket id (spec §6.1, §6.5, §6.6):

@@ -5,8 +5,8 @@ package runtime
 import (
 	"syscall/js"
 
-	"wxsim/jsbridge"
-	"wxsim/sim"
+	"github.com/wxsim/wxsim/jsbridge"
+	"github.com/wxsim/wxsim/sim"
 )
 
 // task is what a started request, upload or download needs after its call returned: its

@@ -11,7 +11,7 @@ import (
 	"syscall/js"
 	"testing"
 
-	"wxsim/wasm/runtime"
+	"github.com/wxsim/wxsim/wasm/runtime"
 )
 
 // Sim is one installed wx.

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/wasm/wxsimtest"
+	"github.com/wxsim/wxsim/wasm/wxsimtest"
 )
 
 // The helper as a user's test uses it: a mock, the clock and the event recorder.

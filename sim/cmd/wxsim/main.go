@@ -53,9 +53,9 @@ import (
 	"syscall"
 	"time"
 
-	"wxsim/sim/check"
-	"wxsim/sim/relay"
-	"wxsim/sim/server"
+	"github.com/wxsim/wxsim/sim/check"
+	"github.com/wxsim/wxsim/sim/relay"
+	"github.com/wxsim/wxsim/sim/server"
 )
 
 const (
