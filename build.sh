@@ -96,6 +96,8 @@ test)
 	go test -race -count=1 ./sim/... ./jsbridge ./tests/fixture/... ./tests/mqttfixture/... ./wasm
 	echo "== wasm tests in headless Chromium (jsbridge, wasm/runtime; driven by tests/e2e for the fixture)"
 	go test -count=1 -timeout 5m -run '^TestWasmPackages$' ./tests/e2e/
+	echo "== an outside module using wxsim through a replace (tests/example), under wasmbrowsertest"
+	(cd tests/example && GOOS=js GOARCH=wasm go vet ./... && GOOS=js GOARCH=wasm go test -count=1 -exec "$WXSIM_WASM_EXEC" ./...)
 	echo "== end-to-end tests in headless Chromium"
 	go test -count=1 -timeout 10m -skip '^TestWasmPackages$' ./tests/...
 	echo "all tests passed"
