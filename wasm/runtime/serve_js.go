@@ -3,7 +3,6 @@
 package runtime
 
 import (
-	"errors"
 	"syscall/js"
 
 	"github.com/wxsim/wxsim/jsbridge"
@@ -134,17 +133,8 @@ func netKind(op string, v js.Value) error {
 }
 
 // field reads o[name] through the guard; a read that throws is an error, not a panic.
-func field(o js.Value, name string) (v js.Value, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			u, ok := jsbridge.AsUnreadable(p)
-			if !ok {
-				panic(p)
-			}
-			err = errors.New(u.Message)
-		}
-	}()
-	return jsbridge.Get(o, name), nil
+func field(o js.Value, name string) (js.Value, error) {
+	return guarded(func() js.Value { return jsbridge.Get(o, name) })
 }
 
 func start(global js.Value, rt **Runtime, v js.Value) any {
