@@ -280,3 +280,36 @@ func TestBridge_CrossOriginLoad(t *testing.T) {
 	res := load(serve([]string{"https://ide.example.test"}))
 	assert.Contains(t, res["error"], "wxsim: cannot start")
 }
+
+// §C6: a subscription made before start takes effect when start succeeds; a preview
+// that reloads says ready again and the handle subscribes again.
+func TestBridge_SpecC6_SubscribeBeforeStartAndReload(t *testing.T) {
+	hostURL, previewURL := bridgeServers(t)
+	p := openTab(t, hostURL)
+	var phases []string
+	p.Eval(`(async () => {
+		H.frame0 = H.frame(`+jsString(previewSrc(previewURL, originOf(hostURL)))+`);
+		H.p = await wxsimHost.connect(H.frame0, {origin: `+jsString(originOf(previewURL))+`});
+		const off = H.p.on('network', H.onEvent);
+		await off.ready;
+		// run starts the preview, mocks a url and has the preview request it; resolves with the
+		// transport of its events (which a reloaded preview numbers from 1 again)
+		const run = async () => {
+			const from = H.events.length;
+			await H.p.call('start', {domains: {request: ['`+api+`']}});
+			await H.p.call('mock', {url: '`+api+`/m', response: {data: 'x'}});
+			H.frame0.contentWindow.postMessage({test: 'request', url: '`+api+`/m'}, '*');
+			const mine = (e) => H.events.indexOf(e) >= from;
+			const c = await H.event((e) => mine(e) && e.phase === 'create');
+			await H.event((e) => mine(e) && e.phase === 'end' && e.id === c.id);
+			return c.transport;
+		};
+		const first = await run();
+		const readies = H.raw.filter((m) => m.data && m.data.wxsim === 'ready').length;
+		const again = H.next(() => H.raw.filter((m) => m.data && m.data.wxsim === 'ready').length > readies);
+		H.frame0.src = H.frame0.src + '&reload=1';
+		await again;
+		await H.p.call('stats').catch(() => {}); // answered after the subscribe the handle sent at ready
+		return [first, await run()]; })()`, &phases)
+	assert.Equal(t, []string{"mock", "mock"}, phases)
+}
