@@ -17,6 +17,7 @@
   var ctl = null;      // control function handed over by the Go runtime
   var booting = null;  // Promise of ctl while the wasm loads
   var chain = Promise.resolve();
+  var afterStart = null; // the bridge's hook: subscriptions made before start (§C6)
 
   function loadScript(url) {
     return new Promise(function (resolve, reject) {
@@ -92,6 +93,7 @@
         return booting.then(function (c) {
           return Promise.resolve(c("start", config)).then(function (err) {
             if (err) throw new Error(err);
+            if (afterStart) afterStart();
             return global.wx;
           });
         });
@@ -129,5 +131,109 @@
       now: function () { return op("clock.now"); },
       uninstall: function () { op("clock.uninstall"); },
     },
+    // the preview bridge (§C6): answer calls from the parent window of the given origins
+    bridge: function (options) { return bridge(options); },
   };
+
+  // §C6. bridge lets the page that frames this one (the host) call the functions above by
+  // postMessage. Only messages whose source is window.parent and whose origin is one of
+  // options.origin are answered, and only to that origin; all others are ignored.
+  // It returns a function that stops the bridge.
+  function bridge(options) {
+    var bad = 'wxsim.bridge: options.origin should be an origin or a list of origins ("*" is refused)';
+    if (!options || typeof options !== "object") throw new TypeError("wxsim.bridge: options should be an object like {origin: 'https://ide.example.com'}");
+    var list = typeof options.origin === "string" ? [options.origin] : options.origin;
+    if (!Array.isArray(list) || list.length === 0) throw new TypeError(bad);
+    var allowed = list.map(function (o) {
+      var u = null;
+      try { u = typeof o === "string" && o !== "*" ? new URL(o) : null; } catch (e) { u = null; }
+      if (!u || u.origin === "null" || o.replace(/\/$/, "") !== u.origin) {
+        throw new TypeError(bad + ", got " + JSON.stringify(o));
+      }
+      return u.origin;
+    });
+    var parent = global.parent;
+    var subscribers = []; // origins that subscribed to the C1 events
+    var attached = false;
+    function onEvent(event) {
+      subscribers.forEach(function (o) { post(o, { wxsim: "event", event: event }); });
+    }
+    function attach() {
+      if (!attached && subscribers.length && ctl) { op("on", "network", onEvent); attached = true; }
+      if (attached && !subscribers.length) { attached = false; if (ctl) op("off", "network", onEvent); }
+    }
+    function post(origin, msg) {
+      try { parent.postMessage(msg, origin); } catch (e) {
+        if (e && e.name === "DataCloneError") { parent.postMessage(plain(msg), origin); } else { throw e; }
+      }
+    }
+    function run(method, args, origin) {
+      var w = global.wxsim;
+      switch (method) {
+        case "start": return w.start(args[0]).then(function () { return undefined; });
+        case "subscribe":
+          if (subscribers.indexOf(origin) < 0) subscribers.push(origin);
+          attach();
+          return undefined;
+        case "unsubscribe":
+          subscribers = subscribers.filter(function (o) { return o !== origin; });
+          attach();
+          return undefined;
+        case "mock": return w.mock(mockRule(args[0]));
+        case "clock.install": case "clock.tick": case "clock.now": case "clock.uninstall":
+          return w.clock[method.slice(6)].apply(null, args);
+        case "hide": case "show": case "relaunch": case "config": case "stats": case "setNetwork":
+        case "network": case "unmock": case "clearMocks": case "mocks": case "har": case "tasks":
+          return w[method].apply(null, args);
+      }
+      throw new TypeError("wxsim.bridge: unknown method " + JSON.stringify(method));
+    }
+    function listener(ev) {
+      var d = ev.data;
+      if (ev.source !== parent || parent === global || allowed.indexOf(ev.origin) < 0) return;
+      if (!d || typeof d !== "object") return;
+      if (d.wxsim === "hello") { post(ev.origin, { wxsim: "ready", version: global.wxsim.version }); return; }
+      if (d.wxsim !== "call") return;
+      var origin = ev.origin, id = d.id;
+      var p;
+      try {
+        p = Promise.resolve(run(String(d.method), Array.isArray(d.args) ? d.args : [], origin));
+      } catch (e) { p = Promise.reject(e); }
+      p.then(function (value) {
+        post(origin, { wxsim: "result", id: id, ok: true, value: value });
+      }, function (e) {
+        post(origin, { wxsim: "result", id: id, ok: false, error: String(e && e.message !== undefined ? e.message : e) });
+      });
+    }
+    global.addEventListener("message", listener);
+    var prev = afterStart;
+    afterStart = function () { if (prev) prev(); attach(); };
+    if (parent && parent !== global) {
+      allowed.forEach(function (o) { post(o, { wxsim: "ready", version: global.wxsim.version }); });
+    }
+    return function stop() {
+      global.removeEventListener("message", listener);
+      subscribers = [];
+      attach();
+    };
+  }
+
+  // mockRule turns a rule that came by postMessage into one for mock: {regexp, flags} in
+  // url becomes a RegExp (a RegExp itself also survives the structured clone).
+  function mockRule(rule) {
+    if (rule && typeof rule === "object" && rule.url && typeof rule.url === "object" && typeof rule.url.regexp === "string") {
+      return Object.assign({}, rule, { url: new RegExp(rule.url.regexp, rule.url.flags || "") });
+    }
+    return rule;
+  }
+
+  // plain is a structured-clone-able copy of v: functions are left out.
+  function plain(v) {
+    if (typeof v === "function" || typeof v === "symbol") return undefined;
+    if (!v || typeof v !== "object" || v instanceof RegExp || v instanceof ArrayBuffer || ArrayBuffer.isView(v) || v instanceof Date) return v;
+    if (Array.isArray(v)) return v.map(plain);
+    var o = {};
+    Object.keys(v).forEach(function (k) { var x = plain(v[k]); if (x !== undefined) o[k] = x; });
+    return o;
+  }
 })(typeof globalThis !== "undefined" ? globalThis : window);

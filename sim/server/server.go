@@ -20,6 +20,12 @@ type Options struct {
 	Relay http.Handler
 	// Logf, when set, receives one line per request.
 	Logf func(format string, args ...any)
+	// AllowOrigins are the page origins ("scheme://host[:port]") that may load the
+	// built files under /dist/ from another origin: their requests get CORS headers
+	// (a web IDE that loads wxsim.js and wx.wasm from this server). The server's own
+	// origins belong here too when pages of one may load from the other
+	// (http://127.0.0.1:PORT and http://localhost:PORT).
+	AllowOrigins []string
 }
 
 // server holds the routes and what later routes (the relay) need.
@@ -43,6 +49,7 @@ func New(opts Options) (http.Handler, error) {
 	}
 	s := &server{mux: http.NewServeMux(), logf: opts.Logf}
 	s.mux.Handle("/", staticHandler(opts.WebDir))
+	s.mux.Handle("/dist/", distCORS(opts.AllowOrigins, staticHandler(opts.WebDir)))
 	if opts.Relay != nil {
 		s.mux.Handle("/relay/", opts.Relay)
 	}
@@ -87,6 +94,47 @@ func staticHandler(dir string) http.Handler {
 		}
 		w.Header().Set("Cache-Control", "no-cache")
 		files.ServeHTTP(w, r)
+	})
+}
+
+// distCORS adds CORS headers to the answers under /dist/ for the allowed origins:
+// Access-Control-Allow-Origin naming the request's Origin, and Vary: Origin on every
+// answer (an allowed and a refused origin get different headers). A preflight
+// (OPTIONS with Access-Control-Request-Method) from an allowed origin gets 204 with
+// GET and HEAD allowed (and Access-Control-Allow-Private-Network when asked, for
+// Chromium's private network access checks); one from any other origin gets 403.
+// Credentials are never allowed: the files are public to the allowed pages.
+func distCORS(origins []string, next http.Handler) http.Handler {
+	allowed := make(map[string]bool, len(origins))
+	for _, o := range origins {
+		allowed[strings.TrimSuffix(o, "/")] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		origin := r.Header.Get("Origin")
+		ok := origin != "" && allowed[origin]
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			if !ok {
+				http.Error(w, "origin not allowed", http.StatusForbidden)
+				return
+			}
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Allow-Methods", "GET, HEAD")
+			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+				h.Set("Access-Control-Allow-Headers", req)
+			}
+			if r.Header.Get("Access-Control-Request-Private-Network") == "true" {
+				h.Set("Access-Control-Allow-Private-Network", "true")
+			}
+			h.Set("Access-Control-Max-Age", "600")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		if ok {
+			h.Set("Access-Control-Allow-Origin", origin)
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

@@ -310,3 +310,94 @@ func TestRelayMountedAndQueryNotLogged(t *testing.T) {
 		t.Fatalf("log %q", lines)
 	}
 }
+
+// CORS on web/dist (issue 14, item 3): an allowed origin loads the built files from
+// another origin; any other origin gets no CORS header; Vary: Origin always.
+func TestDistCORS(t *testing.T) {
+	root := t.TempDir()
+	for name, body := range map[string]string{"index.html": "<!doctype html>", "dist/wx.wasm": "\x00asm\x01\x00\x00\x00",
+		"dist/wxsim.js": "var wxsim = {};", "dist/.hidden": secret} {
+		p := filepath.Join(root, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const ide = "http://127.0.0.1:3000"
+	h, err := New(Options{WebDir: root, AllowOrigins: []string{ide, "https://ide.example.test/"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	do := func(method, path string, header map[string]string) (*http.Response, string) {
+		t.Helper()
+		req, err := http.NewRequest(method, ts.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range header {
+			req.Header.Set(k, v)
+		}
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	for _, origin := range []string{ide, "https://ide.example.test"} {
+		resp, body := do("GET", "/dist/wx.wasm", map[string]string{"Origin": origin})
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != origin ||
+			resp.Header.Get("Content-Type") != "application/wasm" || body != "\x00asm\x01\x00\x00\x00" {
+			t.Errorf("%s: %d %v", origin, resp.StatusCode, resp.Header)
+		}
+		if v := resp.Header.Values("Vary"); len(v) != 1 || v[0] != "Origin" {
+			t.Errorf("Vary %q", v)
+		}
+		if resp.Header.Get("Access-Control-Allow-Credentials") != "" {
+			t.Error("credentials are never allowed")
+		}
+	}
+	for _, c := range []struct{ path, origin string }{
+		{"/dist/wxsim.js", "http://evil.example.test"}, {"/dist/wxsim.js", ""}, {"/dist/wxsim.js", "null"},
+		{"/dist/wxsim.js", "http://127.0.0.1:3000.evil.test"}, {"/index.html", ide},
+	} {
+		resp, _ := do("GET", c.path, map[string]string{"Origin": c.origin})
+		if resp.StatusCode != 200 || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+			t.Errorf("%s from %q: %d %v", c.path, c.origin, resp.StatusCode, resp.Header)
+		}
+	}
+	resp, _ := do("GET", "/dist/wxsim.js", map[string]string{"Origin": "http://evil.example.test"})
+	if resp.Header.Get("Vary") != "Origin" {
+		t.Errorf("a refused origin's answer varies by Origin too: %v", resp.Header)
+	}
+	resp, body := do("GET", "/dist/.hidden", map[string]string{"Origin": ide})
+	if resp.StatusCode != 404 || strings.Contains(body, secret) {
+		t.Errorf("hidden file under dist: %d", resp.StatusCode)
+	}
+	// a preflight (private network access included) from an allowed origin; refused otherwise
+	resp, _ = do("OPTIONS", "/dist/wx.wasm", map[string]string{"Origin": ide, "Access-Control-Request-Method": "GET",
+		"Access-Control-Request-Headers": "x-a", "Access-Control-Request-Private-Network": "true"})
+	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Origin") != ide ||
+		resp.Header.Get("Access-Control-Allow-Methods") != "GET, HEAD" || resp.Header.Get("Access-Control-Allow-Headers") != "x-a" ||
+		resp.Header.Get("Access-Control-Allow-Private-Network") != "true" {
+		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
+	}
+	resp, _ = do("OPTIONS", "/dist/wx.wasm", map[string]string{"Origin": "http://evil.example.test", "Access-Control-Request-Method": "GET"})
+	if resp.StatusCode != 403 || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight from a refused origin: %d %v", resp.StatusCode, resp.Header)
+	}
+	// no allowed origins: no CORS at all
+	h, _ = New(Options{WebDir: root})
+	rec := httptest.NewRecorder()
+	req := httptest.NewRequest("GET", "/dist/wxsim.js", nil)
+	req.Header.Set("Origin", ide)
+	h.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Header().Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("no AllowOrigins: %d %v", rec.Code, rec.Header())
+	}
+}

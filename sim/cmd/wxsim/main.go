@@ -19,7 +19,8 @@
 // the shutdown are always logged.
 //
 // The relay (package wxsim/sim/relay, spec §9) is served at /relay/: pages of the
-// server itself and of each --allow-origin may use it with the token; --ca adds a
+// server itself and of each --allow-origin may use it with the token (and load the
+// files under /dist/ from another origin: they get CORS headers); --ca adds a
 // trusted root certificate (PEM) for upstream TLS; --map pins a host name to an
 // address, exempt from the relay's address checks (how to reach a backend on this
 // machine or the LAN under its real name). --relay-max-transfers and
@@ -99,11 +100,12 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("wxsim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs) }
 	fs.StringVar(&c.addr, "addr", addr, "listen address (default from $WXSIM_ADDR)")
 	fs.StringVar(&c.webDir, "web", "web", "directory served at /")
 	fs.StringVar(&c.token, "token", "", "relay token (default: random)")
 	fs.StringVar(&c.log, "log", "errors", "what to log: calls (every request and relay call), errors (relay refusals and failures), quiet")
-	fs.Var(&c.allowOrigins, "allow-origin", "a further page origin allowed to use the relay (repeatable)")
+	fs.Var(&c.allowOrigins, "allow-origin", "a further page origin allowed to use the relay and to load web/dist from another origin (CORS) (repeatable)")
 	fs.Var(&c.cas, "ca", "a PEM file of trusted root certificates for the relay (repeatable)")
 	var maps check.Strings
 	fs.Var(&maps, "map", "HOST=IP[:PORT]: pin a host name for the relay (repeatable)")
@@ -142,6 +144,27 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 		}
 	}
 	return c, nil
+}
+
+// subcommands are the subcommands of wxsim, listed by --help (name, usage, what it does).
+var subcommands = [][3]string{
+	{"check", "wxsim check [--ca FILE]... [--map HOST=IP[:PORT]]... [--allow-port PORT]... URL...",
+		"tell whether WeChat would accept a server (a report per URL; exit 1 when any fails)"},
+}
+
+// usage prints the help of the command: its forms, its subcommands and its flags.
+func usage(fs *flag.FlagSet) {
+	w := fs.Output()
+	fmt.Fprintf(w, "Usage:\n  wxsim [flags]            serve the simulator, web/ and the relay\n")
+	for _, c := range subcommands {
+		fmt.Fprintf(w, "  %s\n", c[1])
+	}
+	fmt.Fprintf(w, "\nSubcommands:\n")
+	for _, c := range subcommands {
+		fmt.Fprintf(w, "  %-8s %s (wxsim %s --help for its flags)\n", c[0], c[2], c[0])
+	}
+	fmt.Fprintf(w, "\nFlags of wxsim (serve):\n")
+	fs.PrintDefaults()
 }
 
 // relayOptions are the relay's options for the command line: its limits, token,
@@ -188,8 +211,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.log == "calls" {
 		requestLog = logger.Printf
 	}
-	rl := relay.New(c.relayOptions(relay.SelfOrigins(ln.Addr()), roots, logger.Printf))
-	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: requestLog})
+	self := relay.SelfOrigins(ln.Addr())
+	rl := relay.New(c.relayOptions(self, roots, logger.Printf))
+	// the pages allowed to use the relay may also load web/dist from another origin
+	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: requestLog,
+		AllowOrigins: append(append([]string(nil), self...), c.allowOrigins...)})
 	if err != nil {
 		ln.Close()
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"io"
 	"net/http"
 	"strings"
@@ -137,5 +138,21 @@ func TestRunLogLevels(t *testing.T) {
 			assert.Equal(t, c.refusal, strings.Contains(log, "relay: refused POST /relay/http"), "%s", log)
 			assert.Contains(t, log, "shutting down")
 		})
+	}
+}
+
+// --help lists every subcommand (issue 14, item 7) besides the flags.
+func TestHelpListsSubcommands(t *testing.T) {
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"--help"}, io.Discard, &out)
+	require.ErrorIs(t, err, flag.ErrHelp)
+	help := out.String()
+	for _, sub := range []string{"check"} {
+		assert.Regexp(t, `(?m)^  `+sub+` +\S`, help, "subcommand %s listed", sub)
+		assert.Contains(t, help, "wxsim "+sub+" ", "usage of %s", sub)
+	}
+	assert.Len(t, subcommands, 1, "a new subcommand: add it to the list above too")
+	for _, f := range []string{"-addr", "-allow-origin", "-token", "-relay-queue-wait"} {
+		assert.Contains(t, help, f)
 	}
 }
