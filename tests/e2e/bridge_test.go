@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"wxsim/sim/server"
-	"wxsim/tests/browser"
+	"github.com/wxsim/wxsim/sim/server"
+	"github.com/wxsim/wxsim/tests/browser"
 )
 
 // bridgeServers serves the §C6 host page and the preview page on two loopback origins
