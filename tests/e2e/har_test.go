@@ -1,15 +1,20 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/wxsim/wxsim/tests/browser"
 	"github.com/wxsim/wxsim/tests/fixture"
 )
 
@@ -241,4 +246,48 @@ func TestEventsAndHARThroughRelay_SpecC1_SpecC2(t *testing.T) {
 	}
 	assert.Equal(t, wantReferer, got["Referer"])
 	assert.Contains(t, got["User-Agent"], "MicroMessenger")
+}
+
+// §C2: the HAR opens in Chrome DevTools' own HAR import (its front end, bundled with
+// Chromium), parsed as the Network panel's import parses a file (HARRoot, then
+// requestsFromHARLog): every entry becomes a request with its URL, method and status,
+// and the socket with its frames.
+func TestHAROpensInDevTools_SpecC2(t *testing.T) {
+	p := newPage(t, `{domains: {request: ['`+api+`'], socket: ['wss://api.example.test']}}`)
+	var raw json.RawMessage
+	p.Eval(`(async () => {
+		await new Promise((res) => wx.request({url: '`+api+`/json', complete: res}));
+		await new Promise((res) => wx.request({url: '`+api+`/echo', method: 'POST', data: {a: 1}, complete: res}));
+		wxsim.mock({url: '`+api+`/m/fail', fail: 'network'});
+		await new Promise((res) => wx.request({url: '`+api+`/m/fail', complete: res}));
+		const s = wx.connectSocket({url: 'wss://api.example.test/ws/echo'});
+		await new Promise((res) => s.onOpen(res));
+		const echo = new Promise((res) => s.onMessage(res));
+		s.send({data: 'hello'});
+		await echo;
+		return wxsim.har();
+	})()`, &raw)
+	ctx, cancel := chromedp.NewContext(browserCtx)
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, time.Minute)
+	defer cancelT()
+	require.NoError(t, chromedp.Run(ctx, chromedp.Navigate("devtools://devtools/bundled/devtools_app.html")))
+	var got []struct {
+		URL    string  `json:"url"`
+		Status float64 `json:"status"`
+		Method string  `json:"method"`
+		Frames int     `json:"frames"`
+	}
+	require.NoError(t, browser.Eval(ctx, `(async () => {
+		const HAR = await import('./models/har/har.js');
+		const reqs = HAR.Importer.Importer.requestsFromHARLog(new HAR.HARFormat.HARRoot(`+string(raw)+`).log);
+		return reqs.map((r) => ({url: r.url(), status: r.statusCode, method: r.requestMethod, frames: r.frames().length}));
+	})()`, &got))
+	require.Len(t, got, 4)
+	assert.Equal(t, api+"/json", got[0].URL)
+	assert.Equal(t, 200.0, got[0].Status)
+	assert.Equal(t, "POST", got[1].Method)
+	assert.Equal(t, 0.0, got[2].Status, "the failed task")
+	assert.Equal(t, "wss://api.example.test/ws/echo", got[3].URL)
+	assert.Equal(t, 2, got[3].Frames, "the socket's frames")
 }
