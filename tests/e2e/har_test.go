@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/heapprofiler"
+	cdpruntime "github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/stretchr/testify/assert"
@@ -177,6 +180,15 @@ func TestEventsBounded_SpecC1(t *testing.T) {
 	})()`, &r)
 	assert.Equal(t, 1000, r.Tasks)
 	assert.LessOrEqual(t, r.Entries, 1000)
+	// 10,000 bodies of 64 KiB are 640 MiB; the HAR keeps at most 64 MiB of them
+	require.NoError(t, chromedp.Run(p.ctx, heapprofiler.CollectGarbage()))
+	var u cdpruntime.GetHeapUsageReturns
+	require.NoError(t, chromedp.Run(p.ctx, chromedp.ActionFunc(func(ctx context.Context) error {
+		return cdp.Execute(ctx, cdpruntime.CommandGetHeapUsage, nil, &u)
+	})))
+	used := (u.UsedSize + u.BackingStorageSize) / (1 << 20)
+	t.Logf("page heap after 10,000 tasks with a listener: %.0f MiB (JS heap %.0f MiB, buffers %.0f MiB)", used, u.UsedSize/(1<<20), u.BackingStorageSize/(1<<20))
+	assert.Less(t, used, 160.0, "memory stays bounded")
 	assert.Equal(t, 10000*4+100*90, r.Events, "create, start, headers, end for each, and queue for the 90 of each 100 past the §8.1 limit")
 }
 
