@@ -105,3 +105,26 @@ func TestClockUninstallAndBadArguments_SpecC5(t *testing.T) {
 	assert.Equal(t, "request:fail timeout", r["msg"])
 	assert.Less(t, r["realMs"].(float64), 5000.0)
 }
+
+// §C5 on both transports: a time-out of a relayed request runs on the wx clock too.
+func TestClockTimeoutBothTransports_SpecC5(t *testing.T) {
+	for _, tr := range transports {
+		t.Run(tr.name, func(t *testing.T) {
+			p := newPage(t, withTransport(listed, tr.extra))
+			var r struct{ Early, Late string }
+			p.Eval(`(async () => {
+				wxsim.clock.install();
+				let msg = "";
+				const done = new Promise((res) => wx.request({url: '`+api+`/hold?id=clk-`+tr.name+`', timeout: 30000, complete: (x) => { msg = x.errMsg; res(); }}));
+				await wxsim.clock.tick(29999);
+				const early = msg;
+				await wxsim.clock.tick(1);
+				await done;
+				wxsim.clock.uninstall();
+				return {early, late: msg};
+			})()`, &r)
+			assert.Equal(t, "", r.Early)
+			assert.Equal(t, "request:fail timeout", r.Late)
+		})
+	}
+}
