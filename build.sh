@@ -87,12 +87,16 @@ SH
 }
 
 # jslib installs the JavaScript libraries the end-to-end tests load unmodified (mqtt.js,
-# axios-miniprogram) and the HAR 1.2 schema validator (har-validator, run with node),
-# pinned by tests/jslib/package-lock.json.
+# axios-miniprogram), the HAR 1.2 schema validator (har-validator, run with node) and the
+# §C7 packaging tools (typescript, miniprogram-api-typings, esbuild with its platform
+# binary), pinned by tests/jslib/package-lock.json.
 jslib() {
-	if [ ! -f tests/jslib/node_modules/mqtt/dist/mqtt.min.js ] || [ ! -f tests/jslib/node_modules/axios-miniprogram/dist/axios-miniprogram.esm.js ] ||
-		[ ! -f tests/jslib/node_modules/har-validator/package.json ]; then
-		command -v npm >/dev/null || { echo "build.sh: npm (Node.js) is needed for the mqtt.js test" >&2; exit 1; }
+	local m=tests/jslib/node_modules
+	if [ ! -f $m/mqtt/dist/mqtt.min.js ] || [ ! -f $m/axios-miniprogram/dist/axios-miniprogram.esm.js ] ||
+		[ ! -f $m/har-validator/package.json ] || [ ! -f $m/typescript/bin/tsc ] ||
+		[ ! -f $m/miniprogram-api-typings/index.d.ts ] || [ ! -f $m/esbuild/bin/esbuild ] ||
+		! node $m/esbuild/bin/esbuild --version >/dev/null 2>&1 || ! node $m/typescript/bin/tsc --version >/dev/null 2>&1; then
+		command -v npm >/dev/null || { echo "build.sh: npm (Node.js) is needed for the tests that use tests/jslib" >&2; exit 1; }
 		(cd tests/jslib && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
 	fi
 }
