@@ -144,11 +144,31 @@ func TestPackageJSON(t *testing.T) {
 	assert.Equal(t, map[string]any{"types": "./wxsim.d.ts", "import": "./wxsim.mjs", "default": "./wxsim.js"}, root)
 	assert.Contains(t, pkg.Exports, "./host")
 	assert.Contains(t, pkg.Exports, "./wx.wasm")
-	for _, f := range []string{"wxsim.js", "wxsim.mjs", "wxsim.d.ts", "wxsim-host.d.ts", "wx.wasm", "wasm_exec.js", "glue.js", "guard.js"} {
+	files := []string{"wxsim.js", "wxsim.mjs", "wxsim.d.ts", "wxsim-host.d.ts", "wx.wasm", "wasm_exec.js", "glue.js", "guard.js"}
+	if _, err := os.Stat("../../web/wxsim-host.js"); err == nil { // the §C6 host helper
+		files = append(files, "wxsim-host.js", "wxsim-host.mjs")
+	}
+	for _, f := range files {
 		assert.Contains(t, pkg.Files, f)
 		_, err := os.Stat(filepath.Join("../../web/dist", f))
 		assert.NoError(t, err)
 	}
+}
+
+// §C7: "wxsim/host" resolves, by the package's exports, to the host helper's ES module
+// (node imports it as a bundler would resolve it).
+func TestPackageHostModule(t *testing.T) {
+	if _, err := os.Stat("../../web/dist/wxsim-host.mjs"); err != nil {
+		t.Skip("no web/dist/wxsim-host.mjs (the §C6 host helper) in this build")
+	}
+	dir := pkgProject(t, true)
+	node, _ := jslibTool(t, "typescript/package.json")
+	cmd := exec.Command(node, "--input-type=module", "-e",
+		`const m = await import("wxsim/host"); console.log(typeof m.connect, typeof m.default.connect)`)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Equal(t, "function function", strings.TrimSpace(string(out)))
 }
 
 // §C7: an app importing the ES module by the package name, bundled with esbuild, runs
