@@ -9,10 +9,13 @@
  *
  * It loads wasm_exec.js and wx.wasm from next to itself (or config.wasm), runs the Go
  * runtime once per page, and passes the config to it. See README.md for the contract.
+ *
+ * build.sh makes the ES module dist/wxsim.mjs from this file: the same code, called with
+ * the module's import.meta.url as moduleURL (keep the last line as it is).
  */
-(function (global) {
+(function (global, moduleURL) {
   "use strict";
-  var here = document.currentScript && document.currentScript.src ? document.currentScript.src : location.href;
+  var here = moduleURL || (document.currentScript && document.currentScript.src ? document.currentScript.src : location.href);
   var base = new URL(".", here);
   var ctl = null;      // control function handed over by the Go runtime
   var booting = null;  // Promise of ctl while the wasm loads
@@ -29,8 +32,11 @@
     });
   }
 
+  // boot loads wasm_exec.js, glue.js and guard.js from where wx.wasm is (they are built
+  // together): next to this script, or next to config.wasm.
   function boot(wasmURL) {
-    return (global.Go ? Promise.resolve() : loadScript(new URL("wasm_exec.js", base).href)).then(function () {
+    var dir = new URL(".", new URL(wasmURL, location.href));
+    return (global.Go ? Promise.resolve() : loadScript(new URL("wasm_exec.js", dir).href)).then(function () {
       return new Promise(function (resolve, reject) {
         var bootObj = { exports: null, ready: function (c) { delete global.__wxsimBoot; resolve(c); } };
         global.__wxsimBoot = bootObj;
@@ -44,7 +50,7 @@
           : src.then(function (r) { return r.arrayBuffer(); }).then(function (b) { return WebAssembly.instantiate(b, go.importObject); });
         // the glue and the guard the runtime evaluates (built from jsbridge/ by build.sh)
         var text = function (name) {
-          return fetch(new URL(name, base).href).then(function (r) {
+          return fetch(new URL(name, dir).href).then(function (r) {
             if (!r.ok) throw new Error(name + ": HTTP " + r.status);
             return r.text();
           });
