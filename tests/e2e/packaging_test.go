@@ -80,7 +80,7 @@ func tsc(t *testing.T, dir string, extra ...string) (string, error) {
 
 // §C7: a TypeScript app using wx.request and wx.connectSocket (typed by the official
 // miniprogram-api-typings), wxsim.mock, wxsim.on, the clock and the host helper, importing
-// "wxsim" and "github.com/wxsim/wxsim/host" through the package's exports, passes tsc --noEmit --strict;
+// "wxsim" and "wxsim/host" through the package's exports, passes tsc --noEmit --strict;
 // every misuse in misuse.ts is refused (a @ts-expect-error that is not needed fails).
 func TestPackageTypes(t *testing.T) {
 	dir := pkgProject(t, false)
@@ -155,7 +155,7 @@ func TestPackageJSON(t *testing.T) {
 	}
 }
 
-// §C7: "github.com/wxsim/wxsim/host" resolves, by the package's exports, to the host helper's ES module
+// §C7: "wxsim/host" resolves, by the package's exports, to the host helper's ES module
 // (node imports it as a bundler would resolve it).
 func TestPackageHostModule(t *testing.T) {
 	if _, err := os.Stat("../../web/dist/wxsim-host.mjs"); err != nil {
@@ -164,7 +164,7 @@ func TestPackageHostModule(t *testing.T) {
 	dir := pkgProject(t, true)
 	node, _ := jslibTool(t, "typescript/package.json")
 	cmd := exec.Command(node, "--input-type=module", "-e",
-		`const m = await import("github.com/wxsim/wxsim/host"); console.log(typeof m.connect, typeof m.default.connect)`)
+		`const m = await import("wxsim/host"); console.log(typeof m.connect, typeof m.default.connect)`)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "%s", out)
