@@ -154,23 +154,23 @@ func ParseOrigin(list string, u URLParts, raw string, hasPathOrQuery bool) (Orig
 func originProblem(r netRule, u URLParts, hasPathOrQuery bool) string {
 	switch {
 	case u.Scheme != r.secure:
-		return "must be a " + r.secure + ":// origin (spec §3.1)"
+		return "must be a " + r.secure + ":// origin (§3.1, web/docs/behaviour.md)"
 	case u.Host == "":
 		return "has no host"
 	case u.Userinfo:
 		return "must not contain user info (user:pass@)"
 	case hasPathOrQuery:
-		return "must be scheme://host[:port] without path, query or fragment (spec §2)"
+		return "must be scheme://host[:port] without path, query or fragment (§2, web/docs/behaviour.md)"
 	case isIPHost(u.Host):
-		return "is an IP address; IPs cannot be list entries (spec §3.4)"
+		return "is an IP address; IPs cannot be list entries (§3.4, web/docs/behaviour.md)"
 	case isLocalhost(u.Host):
-		return "is localhost, which cannot be a list entry (spec §3.4)"
+		return "is localhost, which cannot be a list entry (§3.4, web/docs/behaviour.md)"
 	case isNeverAllowed(u.Host):
-		return "is never allowed, even if listed (spec §3.5)"
+		return "is never allowed, even if listed (§3.5, web/docs/behaviour.md)"
 	case strings.HasSuffix(u.Host, "."):
-		return "has a host ending in '.', which only matches URLs written with the dot (spec §3.2)"
+		return "has a host ending in '.', which only matches URLs written with the dot (§3.2, web/docs/behaviour.md)"
 	case r.anyPort && u.Port != "":
-		return "must not have a port: socket entries allow any port of the host (spec §3.3)"
+		return "must not have a port: socket entries allow any port of the host (§3.3, web/docs/behaviour.md)"
 	}
 	return ""
 }
@@ -210,7 +210,7 @@ func DomainWarning(api, rawURL string, list []Origin) string {
 	if host, ok := credentialHost(rawURL); ok {
 		b.WriteString("; its host is " + strconv.Quote(host) + " and URLs with user:pass@ are refused")
 	}
-	b.WriteString(" (spec §3). Add the origin to the list or set urlCheck:false.")
+	b.WriteString(" (§3, web/docs/behaviour.md). Add the origin to the list or set urlCheck:false.")
 	return b.String()
 }
 

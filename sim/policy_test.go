@@ -397,7 +397,7 @@ func TestDomainWarning(t *testing.T) {
 	w := sim.DomainWarning(req, "https://evil.test/x", list)
 	assert.Equal(t, `request: "https://evil.test/x" is not in domain list: request needs https:// URLs `+
 		`whose host[:port] is listed in domains.request [https://ok.example, https://p.example:8443] `+
-		`(spec §3). Add the origin to the list or set urlCheck:false.`, w)
+		`(§3, web/docs/behaviour.md). Add the origin to the list or set urlCheck:false.`, w)
 
 	w = sim.DomainWarning(sock, "wss://a.test/", nil)
 	assert.Contains(t, w, "wss:// URLs whose host is listed in domains.socket []")

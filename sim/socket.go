@@ -29,7 +29,7 @@ const MaxCloseReasonBytes = 123
 const CloseGrace = 3 * Second
 
 // CloseGraceWarning is the console warning of a socket dropped after CloseGrace.
-const CloseGraceWarning = "wxsim: the server did not answer the socket's close frame within 3 s: the socket is closed with 1006 and no longer counts against the limit of 5 (spec §6.4)"
+const CloseGraceWarning = "wxsim: the server did not answer the socket's close frame within 3 s: the socket is closed with 1006 and no longer counts against the limit of 5 (§6.4, web/docs/behaviour.md)"
 
 // Socket failure reasons.
 var (

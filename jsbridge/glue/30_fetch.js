@@ -127,7 +127,7 @@ function deliver(rec, errMsg, raw, charset, parseJSON) {
     const d = decoder(charset);
     if (d.encoding !== "utf-8") {
       console.warn("wxsim: " + rec.api + " response declares charset=" + charset +
-        "; decoded as " + d.encoding + ", but WeChat on devices may not convert it (spec §4.5)");
+        "; decoded as " + d.encoding + ", but WeChat on devices may not convert it (§4.5, web/docs/behaviour.md)");
     }
     data = d.decode(data);
     if (parseJSON) { try { data = JSON.parse(data); } catch (e) { /* stays a string */ } }

@@ -231,15 +231,15 @@ func (o Options) withDefaults() Options {
 func checkURL(r *Report, o Options, raw string) (sim.URLParts, bool) {
 	u, _, err := urlx.Parse(raw)
 	if err != nil {
-		r.add(Fail, "url", "%q does not parse as an absolute URL (spec §3.7)", raw)
+		r.add(Fail, "url", "%q does not parse as an absolute URL (§3.7, web/docs/behaviour.md)", raw)
 		return u, false
 	}
 	api, ok := apiFor[u.Scheme]
 	if !ok {
-		r.add(Fail, "scheme", "scheme %q is refused: wx.request, uploadFile and downloadFile need https://, wx.connectSocket needs wss:// (spec §3.1)", u.Scheme)
+		r.add(Fail, "scheme", "scheme %q is refused: wx.request, uploadFile and downloadFile need https://, wx.connectSocket needs wss:// (§3.1, web/docs/behaviour.md)", u.Scheme)
 		return u, false
 	}
-	r.add(Pass, "scheme", "%s:// is allowed for wx.%s (spec §3.1)", u.Scheme, api)
+	r.add(Pass, "scheme", "%s:// is allowed for wx.%s (§3.1, web/docs/behaviour.md)", u.Scheme, api)
 	failed := false
 	if u.Userinfo {
 		r.add(Fail, "userinfo", "URLs with user:pass@ are refused")
@@ -252,16 +252,16 @@ func checkURL(r *Report, o Options, raw string) (sim.URLParts, bool) {
 		r.add(Fail, "host", "host %s", err)
 		failed = true
 	} else {
-		r.add(Pass, "host", "%s can be a domain-list entry (spec §3.2, §3.4, §3.5)", u.Host)
+		r.add(Pass, "host", "%s can be a domain-list entry (§3.2, §3.4, §3.5, web/docs/behaviour.md)", u.Host)
 	}
 	switch {
 	case u.Port == "":
 	case u.Scheme == "wss":
-		r.add(Pass, "port", "port %s: any port of a listed wss host is allowed (spec §3.3)", u.Port)
+		r.add(Pass, "port", "port %s: any port of a listed wss host is allowed (§3.3, web/docs/behaviour.md)", u.Port)
 	case allowed(o.AllowPorts, u.Port):
-		r.add(Pass, "port", "port %s is allowed: list the entry as https://%s:%s (spec §3.3)", u.Port, u.Host, u.Port)
+		r.add(Pass, "port", "port %s is allowed: list the entry as https://%s:%s (§3.3, web/docs/behaviour.md)", u.Port, u.Host, u.Port)
 	default:
-		r.add(Fail, "port", "explicit port :%s fails unless the domain-list entry carries it (spec §3.3); remove it or pass --allow-port %s", u.Port, u.Port)
+		r.add(Fail, "port", "explicit port :%s fails unless the domain-list entry carries it (§3.3, web/docs/behaviour.md); remove it or pass --allow-port %s", u.Port, u.Port)
 		failed = true
 	}
 	if failed {
@@ -279,7 +279,7 @@ func checkURL(r *Report, o Options, raw string) (sim.URLParts, bool) {
 		p.Domains.Request = []sim.Origin{entry}
 	}
 	if err := p.Check(api, u); err != nil {
-		r.add(Fail, "policy", "refused by the domain policy: %s (spec §3.7)", err)
+		r.add(Fail, "policy", "refused by the domain policy: %s (§3.7, web/docs/behaviour.md)", err)
 		return u, false
 	}
 	return u, true
@@ -372,7 +372,7 @@ func checkTLSVersions(ctx context.Context, r *Report, host, addr string) bool {
 		r.add(Fail, "tls", "%s", OldTLSOnly(offered))
 		return false
 	}
-	r.add(Pass, "tls", "server offers TLS %s (WeChat needs TLS 1.2 or later, spec §9)", strings.Join(offered, ", "))
+	r.add(Pass, "tls", "server offers TLS %s (WeChat needs TLS 1.2 or later; §9, web/docs/behaviour.md)", strings.Join(offered, ", "))
 	return true
 }
 

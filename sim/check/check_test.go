@@ -26,13 +26,13 @@ func TestRunAgainstFixtures(t *testing.T) {
 		message string
 	}{
 		{url: "https://good.example/", verdict: Pass, item: "tls", level: Pass,
-			message: "server offers TLS 1.2, 1.3 (WeChat needs TLS 1.2 or later, spec §9)"},
+			message: "server offers TLS 1.2, 1.3 (WeChat needs TLS 1.2 or later; §9, web/docs/behaviour.md)"},
 		{url: "https://good.example/api?x=1", verdict: Pass, item: "http/2", level: Pass,
 			message: "server negotiates HTTP/2 (ALPN h2)"},
 		{url: "https://h1.example/", verdict: Pass, item: "http/2", level: Info,
 			message: "no HTTP/2 (ALPN h2 not negotiated); HTTP/1.1 works"},
 		{url: "https://good.example:8443/", allow: []string{"8443"}, verdict: Pass, item: "port", level: Pass,
-			message: "port 8443 is allowed: list the entry as https://good.example:8443 (spec §3.3)"},
+			message: "port 8443 is allowed: list the entry as https://good.example:8443 (§3.3, web/docs/behaviour.md)"},
 		{url: "https://old.example/", verdict: Fail, item: "tls", level: Fail,
 			message: "server offers TLS 1.0, 1.1 only"},
 		{url: "https://tls10.example/", verdict: Fail, item: "tls", level: Fail,
@@ -48,7 +48,7 @@ func TestRunAgainstFixtures(t *testing.T) {
 		{url: "wss://good.example/ws", verdict: Pass, item: "websocket", level: Pass,
 			message: "WebSocket handshake succeeded (101 Switching Protocols)"},
 		{url: "wss://good.example:9000/ws", verdict: Pass, item: "port", level: Pass,
-			message: "port 9000: any port of a listed wss host is allowed (spec §3.3)"},
+			message: "port 9000: any port of a listed wss host is allowed (§3.3, web/docs/behaviour.md)"},
 		{url: "wss://good.example/not-a-socket", verdict: Fail, item: "websocket", level: Fail,
 			message: "WebSocket handshake failed: HTTP 200 OK"},
 		{url: "wss://expired.example/ws", verdict: Fail, item: "validity", level: Fail,
@@ -78,17 +78,17 @@ func TestNoWebSocketAfterCertificateFailure(t *testing.T) {
 func TestURLFormFailsWithoutNetwork(t *testing.T) {
 	f := newFixtures(t)
 	cases := []struct{ url, item, message string }{
-		{"https://127.0.0.1/", "host", `host "127.0.0.1" is an IP address; IPs cannot be list entries (spec §3.4)`},
-		{"https://127.1/", "host", `host "127.0.0.1" is an IP address; IPs cannot be list entries (spec §3.4)`},
-		{"wss://[::1]/", "host", `host "[::1]" is an IP address; IPs cannot be list entries (spec §3.4)`},
-		{"https://localhost/", "host", `host "localhost" is localhost, which cannot be a list entry (spec §3.4)`},
-		{"https://good.example:443/", "port", "explicit port :443 fails unless the domain-list entry carries it (spec §3.3); remove it or pass --allow-port 443"},
-		{"http://good.example/", "scheme", `scheme "http" is refused: wx.request, uploadFile and downloadFile need https://, wx.connectSocket needs wss:// (spec §3.1)`},
-		{"ws://good.example/", "scheme", `scheme "ws" is refused: wx.request, uploadFile and downloadFile need https://, wx.connectSocket needs wss:// (spec §3.1)`},
-		{"https://api.weixin.qq.com/sns/jscode2session", "host", `host "api.weixin.qq.com" is never allowed, even if listed (spec §3.5)`},
+		{"https://127.0.0.1/", "host", `host "127.0.0.1" is an IP address; IPs cannot be list entries (§3.4, web/docs/behaviour.md)`},
+		{"https://127.1/", "host", `host "127.0.0.1" is an IP address; IPs cannot be list entries (§3.4, web/docs/behaviour.md)`},
+		{"wss://[::1]/", "host", `host "[::1]" is an IP address; IPs cannot be list entries (§3.4, web/docs/behaviour.md)`},
+		{"https://localhost/", "host", `host "localhost" is localhost, which cannot be a list entry (§3.4, web/docs/behaviour.md)`},
+		{"https://good.example:443/", "port", "explicit port :443 fails unless the domain-list entry carries it (§3.3, web/docs/behaviour.md); remove it or pass --allow-port 443"},
+		{"http://good.example/", "scheme", `scheme "http" is refused: wx.request, uploadFile and downloadFile need https://, wx.connectSocket needs wss:// (§3.1, web/docs/behaviour.md)`},
+		{"ws://good.example/", "scheme", `scheme "ws" is refused: wx.request, uploadFile and downloadFile need https://, wx.connectSocket needs wss:// (§3.1, web/docs/behaviour.md)`},
+		{"https://api.weixin.qq.com/sns/jscode2session", "host", `host "api.weixin.qq.com" is never allowed, even if listed (§3.5, web/docs/behaviour.md)`},
 		{"https://user:pw@good.example/", "userinfo", "URLs with user:pass@ are refused"},
-		{"https://@good.example:99999/", "url", `"https://@good.example:99999/" does not parse as an absolute URL (spec §3.7)`},
-		{"good.example", "url", `"good.example" does not parse as an absolute URL (spec §3.7)`},
+		{"https://@good.example:99999/", "url", `"https://@good.example:99999/" does not parse as an absolute URL (§3.7, web/docs/behaviour.md)`},
+		{"good.example", "url", `"good.example" does not parse as an absolute URL (§3.7, web/docs/behaviour.md)`},
 	}
 	for _, c := range cases {
 		t.Run(c.url, func(t *testing.T) {

@@ -150,6 +150,7 @@ var contentTypes = map[string]string{
 	".map":  "application/json",
 	".wasm": "application/wasm",
 	".svg":  "image/svg+xml",
+	".md":   "text/plain; charset=utf-8", // web/docs: shown as text, not downloaded
 }
 
 // hasHiddenSegment reports whether any segment of p starts with a dot.

@@ -32,6 +32,7 @@ func newTestServer(t *testing.T, logf func(string, ...any)) *httptest.Server {
 		"web/dist/wx.wasm":      "\x00asm\x01\x00\x00\x00",
 		"web/dist/wxsim.js":     "var wxsim = {};",
 		"web/dist/wasm_exec.js": "// go",
+		"web/docs/behaviour.md": "# wxsim behaviour §1",
 	}
 	for name, body := range files {
 		p := filepath.Join(root, name)
@@ -92,6 +93,7 @@ func TestStaticFiles(t *testing.T) {
 		{"/dist/wx.wasm", "application/wasm", "\x00asm"},
 		{"/dist/wxsim.js", "text/javascript; charset=utf-8", "var wxsim"},
 		{"/dist/wasm_exec.js", "text/javascript; charset=utf-8", "// go"},
+		{"/docs/behaviour.md", "text/plain; charset=utf-8", "# wxsim behaviour §1"},
 	}
 	for _, tt := range tests {
 		resp, body := get(t, ts, "GET", tt.path, nil)
