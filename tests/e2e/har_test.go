@@ -21,6 +21,14 @@ import (
 	"github.com/wxsim/wxsim/tests/fixture"
 )
 
+// echoHello is page code that opens an echo socket, sends "hello" and waits for it back
+// (the socket stays open: a HAR exports it with its frames so far).
+const echoHello = `const s = wx.connectSocket({url: 'wss://api.example.test/ws/echo'});
+		await new Promise((res) => s.onOpen(res));
+		const echo = new Promise((res) => s.onMessage(res));
+		s.send({data: 'hello'});
+		await echo;`
+
 // validateHAR checks har against the HAR 1.2 schema with har-validator (tests/jslib,
 // pinned by its lock file), run by node.
 func validateHAR(t *testing.T, har json.RawMessage) {
@@ -96,11 +104,7 @@ func TestHAR_SpecC2(t *testing.T) {
 		await q({url: '`+api+`/m/fail'});
 		await q({url: '`+api+`/m/ok'});
 		await new Promise((res) => wx.downloadFile({url: '`+api+`/bytes?n=8', complete: res}));
-		const s = wx.connectSocket({url: 'wss://api.example.test/ws/echo'});
-		await new Promise((res) => s.onOpen(res));
-		const echo = new Promise((res) => s.onMessage(res));
-		s.send({data: 'hello'});
-		await echo;
+		`+echoHello+`
 		return wxsim.har();
 	})()`, &raw)
 	validateHAR(t, raw)
@@ -272,11 +276,7 @@ func TestHAROpensInDevTools_SpecC2(t *testing.T) {
 		await new Promise((res) => wx.request({url: '`+api+`/echo', method: 'POST', data: {a: 1}, complete: res}));
 		wxsim.mock({url: '`+api+`/m/fail', fail: 'network'});
 		await new Promise((res) => wx.request({url: '`+api+`/m/fail', complete: res}));
-		const s = wx.connectSocket({url: 'wss://api.example.test/ws/echo'});
-		await new Promise((res) => s.onOpen(res));
-		const echo = new Promise((res) => s.onMessage(res));
-		s.send({data: 'hello'});
-		await echo;
+		`+echoHello+`
 		return wxsim.har();
 	})()`, &raw)
 	ctx, cancel := chromedp.NewContext(browserCtx)
