@@ -420,7 +420,7 @@ func (tm *timing) trace() *httptrace.ClientTrace {
 			tm.mu.Unlock()
 			tm.mark(&tm.requestStart)
 		},
-		WroteRequest:         func(httptrace.WroteRequestInfo) { tm.mark(&tm.requestEnd) },
+		WroteRequest: func(httptrace.WroteRequestInfo) { tm.mark(&tm.requestEnd) },
 		// net/http may call WroteRequest after the response has begun (it writes the
 		// request on another goroutine): the request has ended by its answer's first byte
 		GotFirstResponseByte: func() { tm.mark(&tm.requestEnd); tm.mark(&tm.firstByte) },
