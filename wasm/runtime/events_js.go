@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"sync"
 	"syscall/js"
 
 	"github.com/wxsim/wxsim/sim"
@@ -20,13 +21,7 @@ func (r *Runtime) OnNetwork(f js.Value) (off func(), err error) {
 		return nil, &ArgError{"wxsim.on: listener should be a function"}
 	}
 	r.g.NetOn(f)
-	done := false
-	return func() {
-		if !done {
-			done = true
-			r.g.NetOff(f)
-		}
-	}, nil
+	return sync.OnceFunc(func() { r.g.NetOff(f) }), nil
 }
 
 // OffNetwork removes listener f from the §C1 stream (wxsim.off).

@@ -3,6 +3,7 @@
 package runtime
 
 import (
+	"sync"
 	"syscall/js"
 
 	"github.com/wxsim/wxsim/jsbridge"
@@ -200,13 +201,7 @@ func (r *Runtime) followVisibility(on bool) {
 // nothing more than a comparison.
 func (r *Runtime) Observe(f js.Value) (stop func()) {
 	r.g.Observe(f)
-	done := false
-	return func() {
-		if !done {
-			done = true
-			r.g.Unobserve(f)
-		}
-	}
+	return sync.OnceFunc(func() { r.g.Unobserve(f) })
 }
 
 // SetClock puts every time rule of the runtime (§8.2 time-outs, socket handshake
