@@ -313,9 +313,10 @@ func (g *Glue) netChange(method string, f js.Value) {
 }
 
 // HAR is a promise of the §C2 HAR log of the listed tasks, with their bodies (when
-// bodies) up to maxBody bytes each.
-func (g *Glue) HAR(bodies bool, maxBody float64) js.Value {
-	return g.v.Call("har", map[string]any{"bodies": bodies, "maxBodyBytes": maxBody})
+// bodies) up to maxBody bytes each; ids, an array of task ids, keeps only those tasks
+// (null: all).
+func (g *Glue) HAR(bodies bool, maxBody float64, ids js.Value) js.Value {
+	return g.v.Call("har", map[string]any{"bodies": bodies, "maxBodyBytes": maxBody, "ids": ids})
 }
 
 // Tasks is the §C1 task list: the last 1000 network tasks, oldest first.

@@ -182,6 +182,8 @@ export interface HarOptions {
   bodies?: boolean;
   /** bodies longer than this are left out (default 1 MiB) */
   maxBodyBytes?: number;
+  /** only the tasks with these ids (§C1 `id`), in call order (default: every task) */
+  ids?: number[];
 }
 export interface HarNameValue {
   name: string;
@@ -269,7 +271,7 @@ export interface HarEntry {
   comment?: string;
   _resourceType?: "websocket";
   _webSocketMessages?: HarWebSocketMessage[];
-  _wxsim?: { api: NetworkApi; errMsg: string; errno?: number; transport: Transport | "" };
+  _wxsim?: { id: number; api: NetworkApi; errMsg: string; errno?: number; transport: Transport | "" };
 }
 export interface HarLog {
   version: string;

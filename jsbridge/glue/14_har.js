@@ -123,16 +123,18 @@ async function harEntry(t, h, o) {
   entry.cache = {};
   entry.timings = { blocked: blocked, dns: -1, connect: -1, ssl: -1, send: 0,
     wait: head && h.started ? Math.max(0, head - h.started) : -1, receive: head ? Math.max(0, end - head) : -1 };
-  entry._wxsim = { api: t.api, errMsg: t.errMsg === undefined ? "" : t.errMsg, transport: t.transport || "" };
+  entry._wxsim = { id: t.id, api: t.api, errMsg: t.errMsg === undefined ? "" : t.errMsg, transport: t.transport || "" };
   if (t.errno !== undefined) entry._wxsim.errno = t.errno;
   return entry;
 }
 // har is wxsim.har(options): a HAR 1.2 log of the ended transfers and every socket (open
 // ones with their frames so far), in call order. Calls that sent nothing (refused before
-// any traffic: no start) are left out.
+// any traffic: no start) are left out. o.ids, when not null, keeps only those tasks.
 async function har(o) {
   const entries = [];
+  const only = o.ids ? new Set(o.ids) : null;
   for (const t of netTasks.values()) {
+    if (only && !only.has(t.id)) continue;
     const h = harData.get(t.id);
     if (!h || !h.started) continue;
     if (t.api !== "connectSocket" && t.phase !== "end") continue;

@@ -58,10 +58,11 @@ func (r *Runtime) created(id int, url, method string, headers []string, via sim.
 const bodyByGlue = -2
 
 // HAR is wxsim.har(options) (§C2): a promise of a HAR 1.2 log of the listed tasks.
-// options: bodies (default true), maxBodyBytes (default 1 MiB per body); a bad option
+// options: bodies (default true), maxBodyBytes (default 1 MiB per body), ids (only the
+// tasks with these ids, in call order: how a panel shows one task's bodies); a bad option
 // is an *ArgError naming it.
 func (r *Runtime) HAR(options js.Value) (js.Value, error) {
-	bodies, max := true, float64(1<<20)
+	bodies, max, ids := true, float64(1<<20), js.Null()
 	switch options.Type() {
 	case js.TypeUndefined, js.TypeNull:
 	case js.TypeObject:
@@ -91,8 +92,40 @@ func (r *Runtime) HAR(options js.Value) (js.Value, error) {
 		default:
 			return js.Undefined(), &ArgError{"wxsim.har: options.maxBodyBytes should be a number of bytes ≥ 0"}
 		}
+		if ids, err = harIDs(options); err != nil {
+			return js.Undefined(), err
+		}
 	default:
 		return js.Undefined(), &ArgError{"wxsim.har: options should be an object"}
 	}
-	return r.g.HAR(bodies, max), nil
+	return r.g.HAR(bodies, max, ids), nil
+}
+
+// harIDs reads options.ids of wxsim.har: undefined (every task, as null) or an array of
+// task ids, positive integers, handed to the glue as a new array of numbers.
+func harIDs(options js.Value) (js.Value, error) {
+	v, err := field(options, "ids")
+	if err != nil {
+		return js.Null(), &ArgError{"wxsim.har: options.ids cannot be read (" + err.Error() + ")"}
+	}
+	if v.Type() == js.TypeUndefined {
+		return js.Null(), nil
+	}
+	bad := &ArgError{"wxsim.har: options.ids should be an array of task ids (positive integers)"}
+	if !v.InstanceOf(js.Global().Get("Array")) {
+		return js.Null(), bad
+	}
+	n := v.Length()
+	ids := make([]any, n)
+	for i := range n {
+		id := v.Index(i)
+		if id.Type() != js.TypeNumber {
+			return js.Null(), bad
+		}
+		if f := id.Float(); f < 1 || f > 1<<53 || f != float64(int64(f)) {
+			return js.Null(), bad
+		}
+		ids[i] = id.Float()
+	}
+	return js.ValueOf(ids), nil
 }

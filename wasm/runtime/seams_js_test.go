@@ -289,4 +289,33 @@ func TestHARTwin_SpecC2(t *testing.T) {
 	assert.Equal(t, base+"/json", e.Get("request").Get("url").String())
 	assert.Contains(t, e.Get("response").Get("content").Get("comment").String(), "body omitted")
 	assert.Equal(t, "direct", e.Get("_wxsim").Get("transport").String())
+
+	// ids keeps only the tasks named; a bad list is refused naming the field
+	require.Equal(t, "request:ok", call(map[string]any{"url": base + "/json?second"}).Get("errMsg").String())
+	for _, bad := range []any{"1", []any{0}, []any{1.5}, []any{"1"}, map[string]any{"0": 1}} {
+		_, err = rt.HAR(js.ValueOf(map[string]any{"ids": bad}))
+		assert.ErrorContains(t, err, "options.ids should be an array of task ids", "%v", bad)
+	}
+	all, err := await(mustHAR(t, rt, nil))
+	require.NoError(t, err)
+	require.Equal(t, 2, all.Get("log").Get("entries").Length())
+	second := all.Get("log").Get("entries").Index(1).Get("_wxsim").Get("id")
+	one, err := await(mustHAR(t, rt, map[string]any{"ids": []any{second}}))
+	require.NoError(t, err)
+	require.Equal(t, 1, one.Get("log").Get("entries").Length())
+	assert.Equal(t, base+"/json?second", one.Get("log").Get("entries").Index(0).Get("request").Get("url").String())
+	none, err := await(mustHAR(t, rt, map[string]any{"ids": []any{}}))
+	require.NoError(t, err)
+	assert.Equal(t, 0, none.Get("log").Get("entries").Length())
+}
+
+func mustHAR(t *testing.T, rt *runtime.Runtime, options map[string]any) js.Value {
+	t.Helper()
+	o := js.Undefined()
+	if options != nil {
+		o = js.ValueOf(options)
+	}
+	p, err := rt.HAR(o)
+	require.NoError(t, err)
+	return p
 }
