@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wxsim/wxsim/sim/project"
 )
 
 const secret = "top-secret-outside-webdir"
@@ -401,5 +403,182 @@ func TestDistCORS(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != 200 || rec.Header().Get("Access-Control-Allow-Origin") != "" {
 		t.Errorf("no AllowOrigins: %d %v", rec.Code, rec.Header())
+	}
+}
+
+// newAppServer serves a web dir and the project in files (written to a temp folder,
+// beside a secret file outside it) as --app does.
+func newAppServer(t *testing.T, files map[string]string) (*httptest.Server, string) {
+	t.Helper()
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"secret.txt": secret, "web/index.html": "<!doctype html>"})
+	app := filepath.Join(root, "app")
+	writeTree(t, app, files)
+	p, err := project.Load(app, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{WebDir: filepath.Join(root, "web"), App: &p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	return ts, app
+}
+
+// writeTree creates files (slash paths) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestNewRejectsBadAppDir(t *testing.T) {
+	if _, err := New(Options{WebDir: t.TempDir(), App: &project.Project{Dir: filepath.Join(t.TempDir(), "gone")}}); err == nil {
+		t.Error("New with a missing app dir succeeded")
+	}
+}
+
+// Without --app, /wxsim/project names the built-in demo, and /app/ is just a path of web/.
+func TestProjectDemoMode(t *testing.T) {
+	ts := newTestServer(t, nil)
+	resp, body := get(t, ts, "GET", "/wxsim/project", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("status %d, headers %v", resp.StatusCode, resp.Header)
+	}
+	want := `{"mode":"demo","name":"wxsim demo","entry":"/demo-app/app.js","config":{"appId":"wxdemo","urlCheck":false},"warnings":[]}`
+	if strings.TrimSpace(body) != want {
+		t.Errorf("body %s\nwant %s", body, want)
+	}
+	if resp, _ := get(t, ts, "GET", "/app/app.js", nil); resp.StatusCode != 404 {
+		t.Errorf("/app/ without --app: status %d", resp.StatusCode)
+	}
+}
+
+func TestProjectAppMode(t *testing.T) {
+	ts, app := newAppServer(t, map[string]string{
+		"app.js":              "App({})",
+		"app.json":            `{"networkTimeout":{"request":3000,"websocket":1}}`,
+		"project.config.json": `{"appid":"wx1234","projectname":"%E5%95%86%E5%9F%8E","libVersion":"latest","setting":{"urlCheck":true}}`,
+	})
+	resp, body := get(t, ts, "GET", "/wxsim/project", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("status %d, headers %v", resp.StatusCode, resp.Header)
+	}
+	want := `{"mode":"app","name":"商城","entry":"/app/app.js","config":{"appId":"wx1234","urlCheck":true,"networkTimeout":{"request":3000}},` +
+		`"warnings":["libVersion \"latest\" is not a version like 3.7.0: sdkVersion defaults to 3.7.0",` +
+		`"app.json networkTimeout.websocket is not one of request, connectSocket, uploadFile, downloadFile: left out"]}`
+	if strings.TrimSpace(body) != want {
+		t.Errorf("body %s\nwant %s", body, want)
+	}
+
+	// an edit shows on the next request
+	writeTree(t, app, map[string]string{"project.private.config.json": `{"libVersion":"3.1.0","setting":{"urlCheck":false}}`})
+	_, body = get(t, ts, "GET", "/wxsim/project", nil)
+	want = `{"mode":"app","name":"商城","entry":"/app/app.js","config":{"appId":"wx1234","urlCheck":false,"sdkVersion":"3.1.0","networkTimeout":{"request":3000}},` +
+		`"warnings":["app.json networkTimeout.websocket is not one of request, connectSocket, uploadFile, downloadFile: left out"]}`
+	if strings.TrimSpace(body) != want {
+		t.Errorf("after the edit: body %s\nwant %s", body, want)
+	}
+
+	// a file broken since the start: 500 with the reason
+	writeTree(t, app, map[string]string{"app.json": `{"networkTimeout":`})
+	resp, body = get(t, ts, "GET", "/wxsim/project", nil)
+	var e struct{ Error string }
+	decode(t, body, &e)
+	if resp.StatusCode != 500 || !strings.HasPrefix(e.Error, "app.json: ") {
+		t.Errorf("broken app.json: status %d body %s", resp.StatusCode, body)
+	}
+}
+
+// The entry's URL is escaped as a path.
+func TestProjectEntryURL(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"app/my src/a#b.mjs": "export {}"})
+	p, err := project.Load(filepath.Join(root, "app"), "my src/a#b.mjs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(Options{WebDir: root, App: &p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	_, body := get(t, ts, "GET", "/wxsim/project", nil)
+	var got struct{ Entry string }
+	decode(t, body, &got)
+	if got.Entry != "/app/my%20src/a%23b.mjs" {
+		t.Fatalf("entry %q", got.Entry)
+	}
+	if resp, body := get(t, ts, "GET", got.Entry, nil); resp.StatusCode != 200 || body != "export {}" {
+		t.Errorf("GET %s: %d %q", got.Entry, resp.StatusCode, body)
+	}
+}
+
+func TestAppFiles(t *testing.T) {
+	ts, app := newAppServer(t, map[string]string{
+		"app.js":               "App({})",
+		"lib/util.mjs":         "export const x = 1",
+		"app.json":             `{}`,
+		"app.wxss":             "page{}",
+		"assets/logo.png":      "\x89PNG",
+		"assets/photo.jpg":     "\xff\xd8",
+		"assets/icon.svg":      "<svg/>",
+		"notes.txt":            "hello",
+		"sub/index.html":       "<!doctype html>",
+		".git/config":          secret,
+		"sub/.env":             secret,
+		"project.config.json":  `{"appid":"wxa"}`,
+		"data.unknownkind":     "x",
+		"pages/index/index.js": "Page({})",
+	})
+	for _, c := range []struct{ path, contentType, body string }{
+		{"/app/app.js", "text/javascript; charset=utf-8", "App({})"},
+		{"/app/lib/util.mjs", "text/javascript; charset=utf-8", "export const x = 1"},
+		{"/app/app.json", "application/json", "{}"},
+		{"/app/app.wxss", "text/css; charset=utf-8", "page{}"},
+		{"/app/assets/logo.png", "image/png", "\x89PNG"},
+		{"/app/assets/photo.jpg", "image/jpeg", "\xff\xd8"},
+		{"/app/assets/icon.svg", "image/svg+xml", "<svg/>"},
+		{"/app/notes.txt", "text/plain; charset=utf-8", "hello"},
+		{"/app/sub/index.html", "text/html; charset=utf-8", "<!doctype html>"},
+		{"/app/pages/index/index.js", "text/javascript; charset=utf-8", "Page({})"},
+	} {
+		resp, body := get(t, ts, "GET", c.path, nil)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != c.contentType || body != c.body ||
+			resp.Header.Get("Cache-Control") != "no-cache" {
+			t.Errorf("%s: %d %q %v", c.path, resp.StatusCode, body, resp.Header)
+		}
+	}
+	if resp, _ := get(t, ts, "HEAD", "/app/app.js", nil); resp.StatusCode != 200 || resp.ContentLength != int64(len("App({})")) {
+		t.Errorf("HEAD: %d %d", resp.StatusCode, resp.ContentLength)
+	}
+	// folders answer 404 (no listing, no index.html), hidden paths and escapes too
+	if err := os.Symlink(filepath.Join(filepath.Dir(app), "secret.txt"), filepath.Join(app, "link.txt")); err != nil {
+		t.Log("no symbolic links:", err)
+	}
+	addr := ts.Listener.Addr().String()
+	for _, target := range []string{
+		"/app/", "/app/sub", "/app/sub/", "/app/assets/", "/app/missing.js",
+		"/app/.git/config", "/app/sub/.env", "/app/%2egit/config",
+		"/app/../secret.txt", "/app/%2e%2e/secret.txt", "/app/..%2fsecret.txt", "/app/sub/..%2f..%2fsecret.txt",
+		"/app/..%5csecret.txt", "/app/link.txt",
+	} {
+		status, body := rawGet(t, addr, target)
+		if status == 200 || strings.Contains(body, secret) || strings.Contains(body, "index.js") {
+			t.Errorf("GET %s: %d %q, want refusal", target, status, body)
+		}
+	}
+	if status, _ := rawGet(t, addr, "/app/sub/"); status != 404 {
+		t.Errorf("a folder: status %d, want 404", status)
 	}
 }
