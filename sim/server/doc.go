@@ -13,6 +13,17 @@
 //	GET /demo/slow      ?ms=N: answers after N ms (at most 30000) unless the client leaves
 //	/demo/status/{code} that status (200..599) with {"status":code}
 //	/demo/echo          any method: method, query, headers and body as JSON
+//	POST /demo/upload   a multipart/form-data body (at most 16 MiB), answered as
+//	                    {"fields":{name:value},"files":[{"field","filename","size","contentType"}]}
+//	GET /demo/bytes     ?n=N (0..64 MiB, default 1 MiB) bytes of application/octet-stream,
+//	                    byte i being i mod 256; &ms=M (0..30000) spreads them over M ms;
+//	                    &name=F adds Content-Disposition: attachment; filename=F
+//	GET /demo/image.png a 64×64 PNG
+//	GET /demo/json      a nested JSON document with every kind of value
+//	GET /demo/gbk       a Chinese text in GBK, as text/plain; charset=gbk
+//	GET /demo/ws        a WebSocket echo (text and binary, at most 1 MiB a message); the
+//	                    text "close" gets the close 1000 "bye". Pages of other origins are
+//	                    refused
 //
 // GET /wxsim/project answers (Cache-Control: no-store), with Options.App,
 //

@@ -2,18 +2,27 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"image/png"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	"github.com/coder/websocket"
 
 	"github.com/wxsim/wxsim/sim/project"
 )
@@ -54,12 +63,16 @@ func newTestServer(t *testing.T, logf func(string, ...any)) *httptest.Server {
 	return ts
 }
 
-// get fetches path from ts and returns the response with its body read.
-func get(t *testing.T, ts *httptest.Server, method, path string, body io.Reader) (*http.Response, string) {
+// get fetches path from ts and returns the response with its body read;
+// header holds name, value pairs to set on the request.
+func get(t *testing.T, ts *httptest.Server, method, path string, body io.Reader, header ...string) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(method, ts.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
 	}
 	resp, err := ts.Client().Do(req)
 	if err != nil {
@@ -580,5 +593,269 @@ func TestAppFiles(t *testing.T) {
 	}
 	if status, _ := rawGet(t, addr, "/app/sub/"); status != 404 {
 		t.Errorf("a folder: status %d, want 404", status)
+	}
+}
+
+func TestDemoUpload(t *testing.T) {
+	ts := newTestServer(t, nil)
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("user", "小明")
+	_ = mw.WriteField("empty", "")
+	part, err := mw.CreatePart(textproto.MIMEHeader{
+		"Content-Disposition": {`form-data; name="file"; filename="photo.png"`},
+		"Content-Type":        {"image/png"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = part.Write(bytes.Repeat([]byte{7}, 3000))
+	fw, _ := mw.CreateFormFile("doc", "notes.txt") // application/octet-stream
+	_, _ = io.WriteString(fw, "hello")
+	_ = mw.Close()
+	resp, body := get(t, ts, "POST", "/demo/upload", &buf, "Content-Type", mw.FormDataContentType())
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d body %s", resp.StatusCode, body)
+	}
+	want := `{"fields":{"empty":"","user":"小明"},"files":[` +
+		`{"field":"file","filename":"photo.png","size":3000,"contentType":"image/png"},` +
+		`{"field":"doc","filename":"notes.txt","size":5,"contentType":"application/octet-stream"}]}`
+	if strings.TrimSpace(body) != want {
+		t.Errorf("body %s\nwant %s", body, want)
+	}
+
+	resp, body = get(t, ts, "POST", "/demo/upload", strings.NewReader("a=1"), "Content-Type", "application/x-www-form-urlencoded")
+	var e struct{ Error string }
+	decode(t, body, &e)
+	if resp.StatusCode != 400 || !strings.Contains(e.Error, "multipart/form-data") {
+		t.Errorf("not multipart: %d %s", resp.StatusCode, body)
+	}
+	resp, body = get(t, ts, "POST", "/demo/upload", strings.NewReader("--x\r\nbroken"), "Content-Type", "multipart/form-data; boundary=x")
+	if resp.StatusCode != 400 {
+		t.Errorf("broken multipart: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := get(t, ts, "GET", "/demo/upload", nil); resp.StatusCode != 404 && resp.StatusCode != 405 {
+		t.Errorf("GET: %d", resp.StatusCode)
+	}
+}
+
+func TestDemoUploadRefusesLargeBody(t *testing.T) {
+	for name, big := range map[string]func(*multipart.Writer){
+		"file": func(mw *multipart.Writer) {
+			fw, _ := mw.CreateFormFile("f", "big.bin")
+			fw.Write(make([]byte, maxUploadLen))
+		},
+		"field": func(mw *multipart.Writer) { mw.WriteField("f", strings.Repeat("x", maxUploadField+1)) },
+	} {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		big(mw)
+		mw.Close()
+		req := httptest.NewRequest("POST", "/demo/upload", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		rec := httptest.NewRecorder()
+		demoUpload(rec, req)
+		if rec.Code != http.StatusRequestEntityTooLarge {
+			t.Errorf("%s: status %d, want 413: %s", name, rec.Code, rec.Body)
+		}
+	}
+}
+
+func TestDemoBytes(t *testing.T) {
+	ts := newTestServer(t, nil)
+	check := func(resp *http.Response, body string, n int) {
+		t.Helper()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/octet-stream" ||
+			resp.ContentLength != int64(n) || len(body) != n {
+			t.Fatalf("status %d, length %d, body %d bytes, headers %v", resp.StatusCode, resp.ContentLength, len(body), resp.Header)
+		}
+		for i := range n {
+			if body[i] != byte(i) {
+				t.Fatalf("byte %d is %d, want %d", i, body[i], byte(i))
+			}
+		}
+	}
+	resp, body := get(t, ts, "GET", "/demo/bytes", nil)
+	check(resp, body, defaultBytesN)
+	if resp.Header.Get("Content-Disposition") != "" {
+		t.Errorf("Content-Disposition without name: %q", resp.Header.Get("Content-Disposition"))
+	}
+	resp, body = get(t, ts, "GET", "/demo/bytes?n=0", nil)
+	check(resp, body, 0)
+	resp, body = get(t, ts, "GET", "/demo/bytes?n=100000&name=数据.bin", nil)
+	check(resp, body, 100000)
+	if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err != nil || params["filename"] != "数据.bin" {
+		t.Errorf("Content-Disposition %q", resp.Header.Get("Content-Disposition"))
+	}
+	// spread over 200 ms: the server waits for its pieces (a lower bound, not a sleep)
+	start := time.Now()
+	resp, body = get(t, ts, "GET", "/demo/bytes?n=70001&ms=200", nil)
+	check(resp, body, 70001)
+	if d := time.Since(start); d < 200*time.Millisecond {
+		t.Errorf("ms=200 took only %v", d)
+	}
+	resp, body = get(t, ts, "GET", "/demo/bytes?n=3&ms=120", nil) // fewer bytes than pieces
+	check(resp, body, 3)
+	for _, bad := range []string{"n=-1", "n=x", fmt.Sprintf("n=%d", maxBytesN+1), "ms=-5", "ms=30001", "ms=1.5", "name=a/b", "name=a%5Cb"} {
+		if resp, _ := get(t, ts, "GET", "/demo/bytes?"+bad, nil); resp.StatusCode != 400 {
+			t.Errorf("%s: status %d, want 400", bad, resp.StatusCode)
+		}
+	}
+}
+
+// The pieces of a spread download come one after another: the first arrives before
+// the last has been written.
+func TestDemoBytesStreams(t *testing.T) {
+	ts := newTestServer(t, nil)
+	resp, err := ts.Client().Get(ts.URL + "/demo/bytes?n=1000&ms=30000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close() // the client leaves: the handler stops (see below)
+	first := make([]byte, 1)
+	if _, err := io.ReadFull(resp.Body, first); err != nil || resp.ContentLength != 1000 {
+		t.Fatalf("first byte: %v, length %d", err, resp.ContentLength)
+	}
+}
+
+func TestDemoBytesStopsWhenClientLeaves(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, q := range []string{"n=67108864&ms=30000", "n=67108864"} {
+		rec := httptest.NewRecorder()
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			demoBytes(rec, httptest.NewRequestWithContext(ctx, "GET", "/demo/bytes?"+q, nil))
+		}()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: demoBytes ignored the cancelled request context", q)
+		}
+		if rec.Body.Len() != 0 {
+			t.Errorf("%s: wrote %d bytes to a departed client", q, rec.Body.Len())
+		}
+	}
+}
+
+func TestDemoImage(t *testing.T) {
+	ts := newTestServer(t, nil)
+	resp, body := get(t, ts, "GET", "/demo/image.png", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || resp.ContentLength != int64(len(body)) {
+		t.Fatalf("status %d headers %v", resp.StatusCode, resp.Header)
+	}
+	img, err := png.Decode(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != demoImageSide || b.Dy() != demoImageSide {
+		t.Errorf("size %v", b)
+	}
+}
+
+func TestDemoJSON(t *testing.T) {
+	ts := newTestServer(t, nil)
+	resp, body := get(t, ts, "GET", "/demo/json", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/json" {
+		t.Fatalf("status %d headers %v", resp.StatusCode, resp.Header)
+	}
+	var doc map[string]any
+	decode(t, body, &doc)
+	kinds := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			kinds["object"] = true
+			for _, x := range v {
+				walk(x)
+			}
+		case []any:
+			kinds["array"] = true
+			for _, x := range v {
+				walk(x)
+			}
+		default:
+			kinds[fmt.Sprintf("%T", v)] = true
+		}
+	}
+	walk(doc)
+	for _, k := range []string{"object", "array", "string", "float64", "bool", "<nil>"} {
+		if !kinds[k] {
+			t.Errorf("no %s in the document", k)
+		}
+	}
+	if doc["greeting"] != "你好，小程序 👋" || doc["escaped"] != "tab\tquote\" é" {
+		t.Errorf("strings: %q %q", doc["greeting"], doc["escaped"])
+	}
+}
+
+func TestDemoGBK(t *testing.T) {
+	ts := newTestServer(t, nil)
+	resp, body := get(t, ts, "GET", "/demo/gbk", nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "text/plain; charset=gbk" {
+		t.Fatalf("status %d headers %v", resp.StatusCode, resp.Header)
+	}
+	// 你 is C4E3 and 好 BAC3 in GBK; the text is not UTF-8
+	if !strings.HasPrefix(body, "\xc4\xe3\xba\xc3") || !strings.Contains(body, " GBK ") || utf8.ValidString(body) {
+		t.Errorf("body % x", body)
+	}
+}
+
+func TestDemoWS(t *testing.T) {
+	ts := newTestServer(t, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(ts.URL, "http") + "/demo/ws"
+	// a page of this server (its Origin names the host)
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {ts.URL}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	for _, m := range []struct {
+		typ  websocket.MessageType
+		data string
+	}{{websocket.MessageText, "你好"}, {websocket.MessageBinary, "\x00\x01\xff"}, {websocket.MessageText, ""}, {websocket.MessageText, "close please"}} {
+		if err := c.Write(ctx, m.typ, []byte(m.data)); err != nil {
+			t.Fatal(err)
+		}
+		typ, data, err := c.Read(ctx)
+		if err != nil || typ != m.typ || string(data) != m.data {
+			t.Fatalf("echo of %q: %v %q %v", m.data, typ, data, err)
+		}
+	}
+	if err := c.Write(ctx, websocket.MessageText, []byte("close")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Read(ctx)
+	if ce, ok := errors.AsType[websocket.CloseError](err); !ok || ce.Code != websocket.StatusNormalClosure || ce.Reason != "bye" {
+		t.Fatalf("after close: %v", err)
+	}
+
+	// a message over the read limit closes with 1009
+	c, _, err = websocket.Dial(ctx, url, nil) // no Origin: a native client
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(2 * maxWSMessage)
+	if err := c.Write(ctx, websocket.MessageBinary, make([]byte, maxWSMessage+1)); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Read(ctx)
+	if websocket.CloseStatus(err) != websocket.StatusMessageTooBig {
+		t.Fatalf("over the limit: %v", err)
+	}
+
+	// a page of another origin is refused
+	_, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {"http://evil.example.test"}}})
+	if err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("foreign Origin: %v %v", err, resp)
+	}
+	// a plain GET is no upgrade
+	if resp, _ := get(t, ts, "GET", "/demo/ws", nil); resp.StatusCode != http.StatusUpgradeRequired {
+		t.Errorf("plain GET: %d", resp.StatusCode)
 	}
 }
