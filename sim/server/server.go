@@ -192,8 +192,10 @@ type statusRecorder struct {
 	bytes  int64
 }
 
+// WriteHeader records the final status; 101 is final too (a WebSocket upgrade: the
+// connection is hijacked next), other 1xx are informational.
 func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 && code >= 200 {
+	if r.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)

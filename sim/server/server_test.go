@@ -300,6 +300,38 @@ func TestLogf(t *testing.T) {
 	}
 }
 
+// An upgraded connection is logged with its 101, once the handler is done with it.
+func TestLogfWebSocket(t *testing.T) {
+	logged := make(chan string, 1)
+	h, err := New(Options{WebDir: t.TempDir(), Logf: func(format string, args ...any) {
+		logged <- fmt.Sprintf(format, args...)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(ts.URL, "http")+"/demo/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	if err := c.Write(ctx, websocket.MessageText, []byte("close")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _ = c.Read(ctx) // the server's close
+	select {
+	case line := <-logged:
+		if !strings.HasPrefix(line, "GET /demo/ws 101 ") {
+			t.Errorf("log line %q", line)
+		}
+	case <-ctx.Done():
+		t.Fatal("nothing logged")
+	}
+}
+
 func decode(t *testing.T, body string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(body), v); err != nil {
