@@ -161,12 +161,24 @@ func (p *Project) readObject(name string) (obj map[string]json.RawMessage, found
 		return nil, false, err
 	}
 	if err := json.Unmarshal(b, &obj); err != nil {
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+			line, col := position(b, se.Offset)
+			return nil, false, fmt.Errorf("%s:%d:%d: %w", name, line, col, err)
+		}
 		return nil, false, fmt.Errorf("%s: %w", name, err)
 	}
 	if obj == nil { // the file says null
 		return nil, false, fmt.Errorf("%s: want a JSON object, got null", name)
 	}
 	return obj, true, nil
+}
+
+// position returns the line and column (1-based, in bytes) of the byte before offset
+// in b, where a json.SyntaxError points.
+func position(b []byte, offset int64) (line, col int) {
+	before := b[:max(0, min(int(offset)-1, len(b)))]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	return line, len(before) - bytes.LastIndexByte(before, '\n')
 }
 
 // readProjectConfig reads appid, projectname, libVersion and setting.urlCheck from

@@ -148,12 +148,12 @@ func TestLoad(t *testing.T) {
 		want:  Project{Entry: "src/main.mjs", Config: Config{AppID: "wxa"}},
 	}, {
 		name:    "bad JSON in project.config.json",
-		files:   map[string]string{"app.js": appJS, "project.config.json": `{"appid":"wxa",}`},
-		wantErr: "project.config.json: invalid character '}'",
+		files:   map[string]string{"app.js": appJS, "project.config.json": "{\n  \"appid\": \"wxa\",\n}"},
+		wantErr: "project.config.json:3:1: invalid character '}'",
 	}, {
 		name:    "bad JSON in the private config",
 		files:   map[string]string{"app.js": appJS, "project.config.json": `{}`, "project.private.config.json": `{`},
-		wantErr: "project.private.config.json: unexpected end of JSON input",
+		wantErr: "project.private.config.json:1:1: unexpected end of JSON input",
 	}, {
 		name:    "bad JSON in app.json",
 		files:   map[string]string{"app.js": appJS, "app.json": `["pages"]`},

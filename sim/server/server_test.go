@@ -539,7 +539,7 @@ func TestProjectAppMode(t *testing.T) {
 	resp, body = get(t, ts, "GET", "/wxsim/project", nil)
 	var e struct{ Error string }
 	decode(t, body, &e)
-	if resp.StatusCode != 500 || !strings.HasPrefix(e.Error, "app.json: ") {
+	if resp.StatusCode != 500 || !strings.HasPrefix(e.Error, "app.json:1:18: unexpected end of JSON input") {
 		t.Errorf("broken app.json: status %d body %s", resp.StatusCode, body)
 	}
 }

@@ -202,7 +202,7 @@ func TestParseFlagsAppErrors(t *testing.T) {
 		{[]string{"--entry", "app.js"}, "--entry needs --app"},
 		{[]string{"--app", filepath.Join(good, "missing")}, "no such file or directory"},
 		{[]string{"--app", filepath.Join(good, "app.js")}, "is not a directory"},
-		{[]string{"--app", badJSON}, "project.config.json: invalid character '}'"},
+		{[]string{"--app", badJSON}, "project.config.json:1:10: invalid character '}'"},
 		{[]string{"--app", noEntry}, `entry "app.js": no such file in the app dir`},
 		{[]string{"--app", good, "--entry", "missing.js"}, "no such file in the app dir"},
 		{[]string{"--app", good, "--entry", "../app.js"}, "must stay inside the app dir"},
