@@ -2,7 +2,9 @@
 # wxsim build entry point.
 #   ./build.sh         build web/dist (wx.wasm, wasm_exec.js, wxsim.js, glue.js, guard.js,
 #                      wxsim-host.js, wxsim-host.mjs)
-#   ./build.sh run     build, then serve the simulator on 127.0.0.1:8080 (WXSIM_ADDR or --addr)
+#   ./build.sh run     build, then serve the simulator on 127.0.0.1:8080 (WXSIM_ADDR or --addr);
+#                      further arguments go to wxsim, e.g. --app DIR [--entry FILE] to run a
+#                      mini-program folder. The server is .bin/wxsim, exec'd: its PID is this one
 #   ./build.sh test    every check and test: gofmt, go vet (native + js/wasm), native tests,
 #                      wasm tests in headless Chromium, end-to-end suites
 #   ./build.sh bench   benchmarks (print numbers, assert nothing); --relay or --files runs only that one
@@ -139,7 +141,9 @@ build)
 run)
 	build
 	shift
-	exec go run ./sim/cmd/wxsim --web web "$@"
+	mkdir -p .bin
+	env -u GOOS -u GOARCH go build -o .bin/wxsim ./sim/cmd/wxsim
+	exec .bin/wxsim --web web "$@"
 	;;
 test)
 	build

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wxsim/wxsim/sim/project"
 )
 
 // Options configures New.
@@ -26,6 +28,10 @@ type Options struct {
 	// origins belong here too when pages of one may load from the other
 	// (http://127.0.0.1:PORT and http://localhost:PORT).
 	AllowOrigins []string
+	// App, when set, is the mini-program project the page runs (wxsim --app): its
+	// folder is served at /app/ and GET /wxsim/project describes it, read again from
+	// its files on each request. Without it, /wxsim/project names the built-in demo.
+	App *project.Project
 }
 
 // server holds the routes and what later routes (the relay) need.
@@ -47,12 +53,21 @@ func New(opts Options) (http.Handler, error) {
 	if !info.IsDir() {
 		return nil, fmt.Errorf("server: web dir %s is not a directory", opts.WebDir)
 	}
+	if opts.App != nil {
+		if info, err := os.Stat(opts.App.Dir); err != nil || !info.IsDir() {
+			return nil, fmt.Errorf("server: app dir %q is not a directory", opts.App.Dir)
+		}
+	}
 	s := &server{mux: http.NewServeMux(), logf: opts.Logf}
 	s.mux.Handle("/", staticHandler(opts.WebDir))
 	s.mux.Handle("/dist/", distCORS(opts.AllowOrigins, staticHandler(opts.WebDir)))
 	if opts.Relay != nil {
 		s.mux.Handle("/relay/", opts.Relay)
 	}
+	if opts.App != nil {
+		s.mux.Handle("GET /app/", appHandler(opts.App.Dir))
+	}
+	s.mux.Handle("GET /wxsim/project", projectHandler(opts.App))
 	registerDemo(s.mux)
 	return s, nil
 }
@@ -150,7 +165,14 @@ var contentTypes = map[string]string{
 	".map":  "application/json",
 	".wasm": "application/wasm",
 	".svg":  "image/svg+xml",
+	".png":  "image/png",
+	".jpg":  "image/jpeg",
+	".jpeg": "image/jpeg",
+	".gif":  "image/gif",
 	".md":   "text/plain; charset=utf-8", // web/docs: shown as text, not downloaded
+	".txt":  "text/plain; charset=utf-8",
+	".wxss": "text/css; charset=utf-8",   // a mini-program's style sheets (/app/)
+	".wxml": "text/plain; charset=utf-8", // and its templates: shown as text
 }
 
 // hasHiddenSegment reports whether any segment of p starts with a dot.
@@ -170,8 +192,10 @@ type statusRecorder struct {
 	bytes  int64
 }
 
+// WriteHeader records the final status; 101 is final too (a WebSocket upgrade: the
+// connection is hijacked next), other 1xx are informational.
 func (r *statusRecorder) WriteHeader(code int) {
-	if r.status == 0 && code >= 200 {
+	if r.status == 0 && (code >= 200 || code == http.StatusSwitchingProtocols) {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)

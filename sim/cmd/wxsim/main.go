@@ -4,6 +4,7 @@
 // Usage:
 //
 //	go run ./sim/cmd/wxsim [--addr 127.0.0.1:8080] [--web web] [--token T] [--log calls|errors|quiet]
+//	    [--app DIR [--entry app.js]]
 //	    [--allow-origin ORIGIN]... [--ca FILE]... [--map HOST=IP[:PORT]]...
 //	    [--relay-max-transfers 512] [--relay-max-sockets 1024] [--relay-queue-wait 30s]
 //
@@ -17,6 +18,15 @@
 // "errors" (the default) one line per relay refusal or failed relay call, "calls"
 // also one per request served and per relay call, "quiet" neither. Warnings and
 // the shutdown are always logged.
+//
+// --app DIR runs a mini-program project folder in the simulator instead of the built-in
+// demo (package wxsim/sim/project): DIR is served at /app/, and GET /wxsim/project
+// tells the page the script to run and the start configuration found in DIR's
+// project.config.json (project.private.config.json over it) and app.json, read again
+// on each page load. The script is --entry, a .js or .mjs file inside DIR given
+// relative to it, by default app.js. A DIR that is not a folder, a project file that
+// is not JSON or an entry that is not such a file is an error (exit 1, nothing
+// served); what is missing or left out of the files is logged as a warning.
 //
 // The relay (package wxsim/sim/relay, spec §9) is served at /relay/: pages of the
 // server itself and of each --allow-origin may use it with the token (and load the
@@ -55,6 +65,7 @@ import (
 	"time"
 
 	"github.com/wxsim/wxsim/sim/check"
+	"github.com/wxsim/wxsim/sim/project"
 	"github.com/wxsim/wxsim/sim/relay"
 	"github.com/wxsim/wxsim/sim/server"
 )
@@ -86,6 +97,8 @@ func main() {
 type config struct {
 	addr, webDir, token string
 	log                 string // calls, errors or quiet
+	appDir, entry       string
+	app                 *project.Project // loaded from appDir with --app
 	allowOrigins, cas   check.Strings
 	pins                map[string]string
 	relay               relay.Options // the limits: MaxTransfers, MaxSockets, QueueWait
@@ -104,6 +117,8 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.addr, "addr", addr, "listen address (default from $WXSIM_ADDR)")
 	fs.StringVar(&c.webDir, "web", "web", "directory served at /")
 	fs.StringVar(&c.token, "token", "", "relay token (default: random)")
+	fs.StringVar(&c.appDir, "app", "", "a mini-program project folder to run instead of the demo (served at /app/)")
+	fs.StringVar(&c.entry, "entry", "", "with --app: the script to run, relative to the folder (default "+project.DefaultEntry+")")
 	fs.StringVar(&c.log, "log", "errors", "what to log: calls (every request and relay call), errors (relay refusals and failures), quiet")
 	fs.Var(&c.allowOrigins, "allow-origin", "a further page origin allowed to use the relay and to load web/dist from another origin (CORS) (repeatable)")
 	fs.Var(&c.cas, "ca", "a PEM file of trusted root certificates for the relay (repeatable)")
@@ -138,6 +153,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	if fs.NArg() > 0 {
 		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
+	switch {
+	case c.appDir != "":
+		p, err := project.Load(c.appDir, c.entry)
+		if err != nil {
+			return c, fmt.Errorf("--app %s: %w", c.appDir, err)
+		}
+		c.app = &p
+	case c.entry != "":
+		return c, errors.New("--entry needs --app")
+	}
 	if c.token == "" {
 		if c.token, err = randomToken(); err != nil {
 			return c, err
@@ -156,6 +181,7 @@ var subcommands = [][3]string{
 func usage(fs *flag.FlagSet) {
 	w := fs.Output()
 	fmt.Fprintf(w, "Usage:\n  wxsim [flags]            serve the simulator, web/ and the relay\n")
+	fmt.Fprintf(w, "  wxsim --app DIR [--entry FILE] [flags]\n                           the same, running the mini-program in DIR\n")
 	for _, c := range subcommands {
 		fmt.Fprintf(w, "  %s\n", c[1])
 	}
@@ -214,7 +240,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	self := relay.SelfOrigins(ln.Addr())
 	rl := relay.New(c.relayOptions(self, roots, logger.Printf))
 	// the pages allowed to use the relay may also load web/dist from another origin
-	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: requestLog,
+	handler, err := server.New(server.Options{WebDir: c.webDir, Relay: rl, Logf: requestLog, App: c.app,
 		AllowOrigins: append(append([]string(nil), self...), c.allowOrigins...)})
 	if err != nil {
 		ln.Close()
@@ -222,6 +248,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	addr := ln.Addr().String()
 	fmt.Fprintf(stdout, "wxsim: serving http://%s/ relay-token %s\n", addr, c.token)
+	if c.app != nil {
+		if c.log != "quiet" {
+			logger.Printf("running %q from %s (entry %s)", c.app.Name, c.app.Dir, c.app.Entry)
+		}
+		for _, w := range c.app.Warnings {
+			logger.Printf("warning: --app: %s", w)
+		}
+	}
 	if !isLoopback(ln.Addr()) {
 		logger.Printf("warning: %s is not a loopback address; the simulator is reachable from the network", addr)
 	}

@@ -6,6 +6,8 @@ import (
 	"flag"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -152,7 +154,102 @@ func TestHelpListsSubcommands(t *testing.T) {
 		assert.Contains(t, help, "wxsim "+sub+" ", "usage of %s", sub)
 	}
 	assert.Len(t, subcommands, 1, "a new subcommand: add it to the list above too")
-	for _, f := range []string{"-addr", "-allow-origin", "-token", "-relay-queue-wait"} {
+	assert.Contains(t, help, "wxsim --app DIR [--entry FILE]")
+	for _, f := range []string{"-addr", "-allow-origin", "-token", "-relay-queue-wait", "-app", "-entry"} {
 		assert.Contains(t, help, f)
 	}
+}
+
+// writeApp makes a project folder with files (slash paths) and returns it.
+func writeApp(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	return dir
+}
+
+// --app DIR loads the project at start; --entry picks its script.
+func TestParseFlagsApp(t *testing.T) {
+	t.Setenv("WXSIM_ADDR", "")
+	dir := writeApp(t, map[string]string{"app.js": "App({})", "src/main.mjs": "", "app.json": "{}",
+		"project.config.json": `{"appid":"wxa","projectname":"shop"}`})
+	c, err := parseFlags([]string{"--app", dir}, io.Discard)
+	require.NoError(t, err)
+	require.NotNil(t, c.app)
+	assert.Equal(t, [3]string{dir, "shop", "app.js"}, [3]string{c.app.Dir, c.app.Name, c.app.Entry})
+	assert.Equal(t, "wxa", c.app.Config.AppID)
+	c, err = parseFlags([]string{"--app", dir, "--entry", "src/main.mjs"}, io.Discard)
+	require.NoError(t, err)
+	assert.Equal(t, "src/main.mjs", c.app.Entry)
+	c, err = parseFlags(nil, io.Discard)
+	require.NoError(t, err)
+	assert.Nil(t, c.app, "the demo without --app")
+}
+
+func TestParseFlagsAppErrors(t *testing.T) {
+	t.Setenv("WXSIM_ADDR", "")
+	good := writeApp(t, map[string]string{"app.js": "App({})", "lib/util.js": "", "app.json": "{}", "notes.txt": ""})
+	badJSON := writeApp(t, map[string]string{"app.js": "App({})", "project.config.json": `{"appid":}`})
+	noEntry := writeApp(t, map[string]string{"index.js": ""})
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--entry", "app.js"}, "--entry needs --app"},
+		{[]string{"--app", filepath.Join(good, "missing")}, "no such file or directory"},
+		{[]string{"--app", filepath.Join(good, "app.js")}, "is not a directory"},
+		{[]string{"--app", badJSON}, "project.config.json:1:10: invalid character '}'"},
+		{[]string{"--app", noEntry}, `entry "app.js": no such file in the app dir`},
+		{[]string{"--app", good, "--entry", "missing.js"}, "no such file in the app dir"},
+		{[]string{"--app", good, "--entry", "../app.js"}, "must stay inside the app dir"},
+		{[]string{"--app", good, "--entry", filepath.Join(good, "app.js")}, "want a path relative to the app dir"},
+		{[]string{"--app", good, "--entry", ".hidden.js"}, "hidden files are not served"},
+		{[]string{"--app", good, "--entry", "notes.txt"}, "want a .js or .mjs file"},
+		{[]string{"--app", good, "--entry", "lib"}, "want a .js or .mjs file"},
+	} {
+		_, err := parseFlags(c.args, io.Discard)
+		if assert.Error(t, err, "%q", c.args) {
+			assert.Contains(t, err.Error(), c.want, "%q", c.args)
+		}
+	}
+}
+
+// wxsim --app serves the folder and describes it at /wxsim/project; the warnings are
+// logged.
+func TestRunApp(t *testing.T) {
+	dir := writeApp(t, map[string]string{"app.js": "App({})", "project.config.json": `{"appid":"wxa","setting":{"urlCheck":false}}`})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, stderr := make(firstLine, 1), &lockedBuffer{}
+	ran := make(chan error, 1)
+	go func() {
+		ran <- run(ctx, []string{"--addr", "127.0.0.1:0", "--web", t.TempDir(), "--app", dir}, stdout, stderr)
+	}()
+	var line string
+	select {
+	case line = <-stdout:
+	case err := <-ran:
+		require.FailNow(t, "run ended", "%v", err)
+	}
+	base := strings.Fields(line)[2]
+	fetch := func(path string) string {
+		resp, err := http.Get(base + path)
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		require.Equal(t, 200, resp.StatusCode, path)
+		b, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return string(b)
+	}
+	assert.JSONEq(t, `{"mode":"app","name":"`+filepath.Base(dir)+`","entry":"/app/app.js",
+		"config":{"appId":"wxa","urlCheck":false},"warnings":["app.json not found: no networkTimeout"]}`, fetch("wxsim/project"))
+	assert.Equal(t, "App({})", fetch("app/app.js"))
+	cancel()
+	require.NoError(t, <-ran)
+	assert.Contains(t, stderr.String(), "warning: --app: app.json not found: no networkTimeout")
+	assert.Contains(t, stderr.String(), "(entry app.js)")
 }
