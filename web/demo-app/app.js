@@ -32,7 +32,7 @@ Page({
     slowAbort: 'RequestTask.abort() the 10 s call',
     gbk: 'wx.request: GBK text (charset warning)',
     image: 'wx.request: a PNG as arraybuffer',
-    refused: 'wx.request: a refused domain (§3)',
+    refused: 'wx.request: a refused scheme (§3)',
     relay: 'wx.request through the relay (if on): Referer, UA',
     mocked: 'wx.request: /api/user (answered by a mock)',
     upload: 'wx.uploadFile: a file written with the fs',
@@ -58,7 +58,7 @@ Page({
   slowAbort() { if (slow) slow.abort(); else this.setData({ last: 'no 10 s call running' }); },
   gbk() { wx.request(this._call('GBK text', { url: origin + '/demo/gbk' })); },
   image() { wx.request(this._call('PNG', { url: origin + '/demo/image.png', responseType: 'arraybuffer' })); },
-  refused() { wx.request(this._call('refused', { url: 'http://localhost:1/never' })); },
+  refused() { wx.request(this._call('refused', { url: 'ftp://files.example.com/readme.txt' })); },
   relay() {
     // the relay reaches this server under the name it pins for the demo
     const base = wxsim.config().relay ? 'http://demo.wxsim.test:' + location.port : origin;
