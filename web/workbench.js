@@ -19,16 +19,9 @@
   ];
   const TYPES = ["wifi", "5g", "4g", "3g", "2g", "unknown", "none"];
 
-  // ---- the load gate: the load event waits until the app runs (15 s at most), so that
+  // the load event waits until the app runs (loadgate.js), so that
   // `chromium --headless --screenshot` shows the ready page
-  const gate = document.createElement("iframe");
-  gate.hidden = true;
-  document.body.appendChild(gate);
-  gate.contentDocument.open();
-  gate.contentDocument.write("<p>");
-  let gateOpen = true;
-  function releaseLoad() { if (gateOpen) { gateOpen = false; gate.contentDocument.close(); } }
-  setTimeout(releaseLoad, 15000);
+  const releaseLoad = holdLoad();
 
   // ---- theme
   const theme = localStorage.getItem("wxsim.theme") || "auto";
