@@ -88,10 +88,21 @@ chromium_path() {
 	exit 1
 }
 
+# cjk_font makes sure Chinese text renders in the screenshots the tests take (Debian's
+# Chromium comes without a CJK font); best effort: the tests do not need it to pass.
+cjk_font() {
+	if command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; then return; fi
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "build.sh: installing a CJK font for the screenshots (apt-get install fonts-wqy-microhei)" >&2
+		apt-get install -y --no-install-recommends fonts-wqy-microhei >&2 || true
+	fi
+}
+
 # browser_env prepares wasmbrowsertest (built for the host) and a headless_shell wrapper
 # that adds the flags the tests need (wasmbrowsertest has no option for them).
 browser_env() {
 	local chrome=${WXSIM_CHROMIUM:-$(chromium_path)}
+	cjk_font
 	mkdir -p .bin
 	env -u GOOS -u GOARCH go build -o .bin/go_js_wasm_exec github.com/agnivade/wasmbrowsertest
 	cat >.bin/headless_shell <<SH

@@ -69,6 +69,7 @@
       await preview.call("start", effectiveConfig());
     }
     fillSettings();
+    inForce(effectiveConfig());
     await applyNetwork(saved.network || PRESETS[0].net);
     for (const m of saved.mocks) {
       try { m.id = await preview.call("mock", m.rule); } catch (e) { console.warn("wxsim workbench: a saved mock was refused:", e.message); }
@@ -191,14 +192,20 @@
     if (Object.keys(to).length) c.networkTimeout = to;
     return c;
   }
+  // inForce says which config the preview runs now, once it has taken it
+  function inForce(c) {
+    $("cfgState").textContent = "in force: urlCheck " + (c.urlCheck === false ? "off" : "on") +
+      ", relay " + (c.relay ? "on" : "off") + (c.appId ? ", " + c.appId : "");
+  }
   async function applySettings() {
     const c = readSettings();
     // the user's form is the whole config: fields left empty take wxsim's defaults
-    const full = Object.assign({}, c);
+    $("cfgState").textContent = "applying…";
     try {
-      await preview.call("start", full);
-    } catch (e) { $("cfgError").textContent = e.message; return; }
+      await preview.call("start", Object.assign({}, c));
+    } catch (e) { $("cfgState").textContent = ""; $("cfgError").textContent = e.message; return; }
     $("cfgError").textContent = "";
+    inForce(c);
     saved.config = c;
     save();
     showGrace();
@@ -207,7 +214,9 @@
   $("settings").addEventListener("submit", (e) => { e.preventDefault(); applySettings(); });
   $("cfgReset").addEventListener("click", async () => {
     saved.config = null; save(); fillSettings();
-    try { await preview.call("start", effectiveConfig()); $("cfgError").textContent = ""; } catch (e) { $("cfgError").textContent = e.message; }
+    $("cfgState").textContent = "applying…";
+    try { await preview.call("start", effectiveConfig()); $("cfgError").textContent = ""; inForce(effectiveConfig()); }
+    catch (e) { $("cfgState").textContent = ""; $("cfgError").textContent = e.message; }
   });
 
   // ---- mocks (§C4)
@@ -337,14 +346,22 @@
         break;
     }
     dirty.add(r);
-    if (!flushing) flushing = requestAnimationFrame(flush);
+    schedule();
   }
   function fromTask(t) {
     const r = { id: t.id, api: t.api, url: t.url, method: t.method, transport: t.transport, header: t.requestHeader, responseHeader: t.responseHeader,
       statusCode: t.statusCode, created: t.startTime, started: t.startTime, ended: t.endTime, ok: t.ok, errMsg: t.errMsg, errno: t.errno, frames: [], phase: t.phase };
     rows.set(t.id, r);
     dirty.add(r);
-    if (!flushing) flushing = requestAnimationFrame(flush);
+    schedule();
+  }
+  // schedule batches row updates to the next frame, or 100 ms at most when the tab paints
+  // no frames (hidden, headless): whichever comes first flushes.
+  let flushTimer = 0;
+  function schedule() {
+    if (flushing) return;
+    flushing = requestAnimationFrame(flush);
+    flushTimer = setTimeout(flush, 100);
   }
   function clearRows() {
     for (const r of rows.values()) if (r.tr) r.tr.remove();
@@ -355,6 +372,7 @@
   $("clearNet").addEventListener("click", clearRows);
 
   function flush() {
+    cancelAnimationFrame(flushing); clearTimeout(flushTimer);
     flushing = 0;
     const body = $("rows");
     for (const r of dirty) {
