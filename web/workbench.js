@@ -355,13 +355,16 @@
     dirty.add(r);
     schedule();
   }
-  // schedule batches row updates to the next frame, or 100 ms at most when the tab paints
-  // no frames (hidden, headless): whichever comes first flushes.
-  let flushTimer = 0;
+  // schedule batches row updates: the first change after a quiet spell shows on the next
+  // frame; under a stream of events the panel redraws 10 times a second at most (each
+  // redraw restyles the waterfall). The timer covers tabs that paint no frames (hidden,
+  // headless).
+  let flushTimer = 0, lastFlush = 0;
   function schedule() {
-    if (flushing) return;
-    flushing = requestAnimationFrame(flush);
-    flushTimer = setTimeout(flush, 100);
+    if (flushing || flushTimer) return;
+    const wait = lastFlush + 100 - performance.now();
+    if (wait <= 0) flushing = requestAnimationFrame(flush);
+    flushTimer = setTimeout(flush, Math.max(wait, 100));
   }
   function clearRows() {
     for (const r of rows.values()) if (r.tr) r.tr.remove();
@@ -373,7 +376,7 @@
 
   function flush() {
     cancelAnimationFrame(flushing); clearTimeout(flushTimer);
-    flushing = 0;
+    flushing = 0; flushTimer = 0; lastFlush = performance.now();
     const body = $("rows");
     for (const r of dirty) {
       if (!rows.has(r.id)) continue;
