@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -414,6 +415,14 @@ func TestWorkbenchThousandRows_SpecC1(t *testing.T) {
 	}
 	w.detail(shown[0], "headers", "/many/99")
 	assert.Len(t, rs, 1000)
+
+	// from the keyboard: the arrow keys move the selection among the rows shown (the detail
+	// follows), and between the tabs
+	w.run(chromedp.Focus("#tablewrap", chromedp.ByQuery), chromedp.KeyEvent(kb.ArrowDown))
+	w.waitFor(fmt.Sprintf(`document.querySelector('#rows tr[data-id="%s"]').getAttribute('aria-selected') === 'true'`, shown[1].ID))
+	w.waitFor(`document.querySelector('#detail').textContent.includes('/many/990')`)
+	w.run(chromedp.Focus("#tab-network", chromedp.ByQuery), chromedp.KeyEvent(kb.ArrowRight))
+	w.waitFor(`document.activeElement.id === 'tab-console' && !document.querySelector('#pane-console').hidden && document.querySelector('#pane-network').hidden`)
 }
 
 // wxsim --app DIR: the folder's config (project.config.json, app.json) and its entry
