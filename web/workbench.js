@@ -364,7 +364,7 @@
     if (flushing || flushTimer) return;
     const wait = lastFlush + 100 - performance.now();
     if (wait <= 0) flushing = requestAnimationFrame(flush);
-    flushTimer = setTimeout(flush, Math.max(wait, 100));
+    flushTimer = setTimeout(flush, wait > 0 ? wait : 100);
   }
   function clearRows() {
     for (const r of rows.values()) if (r.tr) r.tr.remove();
