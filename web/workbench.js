@@ -384,7 +384,8 @@
         r.tr = document.createElement("tr");
         r.tr.tabIndex = -1;
         r.tr.dataset.id = r.id;
-        for (let i = 0; i < 8; i++) r.tr.appendChild(document.createElement("td"));
+        r.tr.setAttribute("role", "row");
+        for (let i = 0; i < 8; i++) r.tr.appendChild(document.createElement("td")).setAttribute("role", "cell");
         r.tr.lastChild.innerHTML = '<div class="bar-wf"><span></span></div>';
         body.appendChild(r.tr);
       }
