@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall/js"
+	"unsafe"
 )
 
 // glueBody is the glue closure's source, assembled once (gluesrc.go).
@@ -24,7 +25,20 @@ type Glue struct {
 	h        Handler
 	id       int32
 	release  func()
+	in       string // the packed record of the export call being handled (Inbox)
+	inOK     bool
+	// the last method and errMsg Fetch passed: the glue keeps them, so that the same
+	// strings do not cross again for every request
+	lastMethod, lastOK string
 }
+
+// inbox is where the glue writes the packed options of a call before it enters Go through
+// the export (EvRequest): the record arrives as UTF-8 bytes in Go's own memory, without a
+// reference, a finalizer or a string crossing. NewGlue hands the glue its address; a
+// record that does not fit goes the usual way (EvCall, ReadRequest).
+var inbox [inboxSize]byte
+
+const inboxSize = 16 << 10
 
 var (
 	glues  = map[int32]*Glue{}
@@ -51,7 +65,7 @@ func NewGlue(h Handler, exports js.Value) *Glue {
 	nextID++
 	g.id = nextID
 	factory := js.Global().Get("Function").New(glueBody)
-	g.v = factory.Invoke(fn, exports, g.id, guard)
+	g.v = factory.Invoke(fn, exports, g.id, guard, int(uintptr(unsafe.Pointer(&inbox[0]))), inboxSize)
 	g.slot = g.v.Get("slot")
 	glues[g.id] = g
 	g.release = func() { release(); delete(glues, g.id) }
@@ -68,14 +82,39 @@ func arg(args []js.Value, i int) js.Value {
 // dispatch is the wasm export the glue calls: answerHandled, answerUnhandled, or
 // answerUnreadable when a user value of the call could not be read.
 //
+// n ≥ 0: the call's packed record is the first n bytes of the inbox, and a and b are
+// undefined (they are not read from the slot).
+//
 //go:wasmexport wxsim_dispatch
-func dispatch(gid, ev, id int32) int32 {
+func dispatch(gid, ev, id, n int32) int32 {
 	g := glues[gid]
 	if g == nil {
 		return answerUnhandled
 	}
+	if n >= 0 && n <= inboxSize {
+		g.in, g.inOK = string(inbox[:n]), true
+		defer func() { g.in, g.inOK = "", false }()
+		return g.run(int(ev), int(id), js.Undefined(), js.Undefined())
+	}
 	return g.run(int(ev), int(id), g.slot.Get("a"), g.slot.Get("b"))
 }
+
+// RequestInbox is the request record of the EvRequest being handled (the glue's
+// readRequest, written to the inbox); ok is false outside one.
+func (g *Glue) RequestInbox() (f RequestFields, ok bool) {
+	if !g.inOK {
+		return f, false
+	}
+	p := strings.Split(g.in, "\x00")
+	if len(p) != rqFields {
+		panic("jsbridge: the inbox holds " + strconv.Itoa(len(p)) + " fields, want " + strconv.Itoa(rqFields))
+	}
+	return requestFields(p), true
+}
+
+// Options is the options object of call id, which the glue keeps while Go handles its
+// EvRequest.
+func (g *Glue) Options(id int) js.Value { return g.v.Call("options", id) }
 
 // run calls the handler under the guard every entry into Go has: a user value that threw
 // when read (AsUnreadable) goes to the glue in slot.u and answers answerUnreadable; any
@@ -163,7 +202,10 @@ type RequestFields struct {
 // ReadRequest reads the options object o of a request in one JS call. Type fields hold
 // Object.prototype.toString tags ("String", "Undefined", ...).
 func (g *Glue) ReadRequest(id int, o js.Value) RequestFields {
-	f := g.packed("readRequest", rqFields, id, o)
+	return requestFields(g.packed("readRequest", rqFields, id, o))
+}
+
+func requestFields(f []string) RequestFields {
 	return RequestFields{
 		URLType: f[rqURLType], URL: f[rqURL], MethodType: f[rqMethodType], Method: f[rqMethod], HeaderType: f[rqHeaderType],
 		DataKind: int(f[rqDataKind][0] - '0'), DataType: f[rqDataType], Timeout: f[rqTimeout],
@@ -221,7 +263,8 @@ func (g *Glue) SetBody(id, enc int, o js.Value) error {
 // (EvTimer after timeoutMS). url "" is the url ReadRequest read for id; headers is
 // flattened name, value pairs. fast (Fast…) is how to decode a response whose
 // content-type has no parameters, with okMsg its errMsg: the glue then settles it itself
-// and sends EvSettled after its callbacks.
+// and sends EvSettled after its callbacks. method and okMsg cross only when they differ
+// from the last Fetch's.
 func (g *Glue) Fetch(id, via int, url, method string, headers []string, chunked, manualRedirect bool, timeoutMS float64, fast int, okMsg string) {
 	u := js.Undefined() // the url ReadRequest read: one string fewer to cross
 	if url != "" {
@@ -231,7 +274,14 @@ func (g *Glue) Fetch(id, via int, url, method string, headers []string, chunked,
 	if len(headers) > 0 {
 		h = js.ValueOf(strs(headers))
 	}
-	g.v.Call("fetch", id, via, u, method, h, chunked, manualRedirect, timeoutMS, fast, okMsg)
+	m, ok := js.Undefined(), js.Undefined() // undefined: the same as the last time
+	if method != g.lastMethod {
+		g.lastMethod, m = method, js.ValueOf(method)
+	}
+	if okMsg != g.lastOK {
+		g.lastOK, ok = okMsg, js.ValueOf(okMsg)
+	}
+	g.v.Call("fetch", id, via, u, m, h, chunked, manualRedirect, timeoutMS, fast, ok)
 }
 
 // Cancel aborts the transport of task id.

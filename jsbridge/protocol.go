@@ -45,6 +45,11 @@ const (
 	// allowed (a = status): Go completes the task without delivering anything. The glue
 	// sends it after the task's callbacks have run.
 	EvSettled = 15
+
+	// EvRequest is wx.request(options) with its readRequest record in the inbox (the
+	// export's n bytes; a, b undefined): Go reads it from its own memory, and asks the glue
+	// for the options object (Glue.Options) only when the plan needs more of it.
+	EvRequest = 16
 )
 
 // Decode plans Go gives Fetch for a response whose content-type has no parameters (so
@@ -184,7 +189,7 @@ var jsConsts = [][]jsConst{
 		{"EV_DONE", EvDone}, {"EV_ERROR", EvError}, {"EV_SOPEN", EvSocketOpen}, {"EV_SCLOSED", EvSocketClosed},
 		{"EV_SCLOSE", EvSocketClose}, {"EV_SSEND", EvSocketSend}, {"EV_SERROR", EvSocketError},
 		{"EV_LOADED", EvLoaded}, {"EV_SYNC", EvSync}, {"EV_UNREADABLE", EvUnreadable},
-		{"EV_SETTLED", EvSettled}},
+		{"EV_SETTLED", EvSettled}, {"EV_REQUEST", EvRequest}},
 	{{"FAST_NONE", FastNone}, {"FAST_TEXT", FastText}, {"FAST_JSON", FastJSON}, {"FAST_RAW", FastRaw}},
 	{{"HANDLED", answerHandled}, {"UNREADABLE", answerUnreadable}},
 	{{"BODY_RAW", BodyRaw}, {"BODY_JSON", BodyJSON}, {"BODY_FORM", BodyForm}},

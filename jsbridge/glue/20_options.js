@@ -11,8 +11,20 @@ function pack(f, R) {
   if (f.length !== R.n || f.includes(undefined)) throw new Error("wxsim: glue bug: a packed record lacks fields");
   return f.join("\0");
 }
-// parseURL is the browser's reading of raw as PU fields, or null when it does not parse.
+// parseURL is the browser's reading of raw as PU fields (do not change them), or null
+// when it does not parse. The last URLS_KEPT readings are kept: an app calls the same
+// few URLs again and again, and new URL() is a good part of reading a call's options.
+const parsedURLs = new Map(), URLS_KEPT = 256;
 function parseURL(raw) {
+  let f = parsedURLs.get(raw);
+  if (f === undefined) {
+    f = readURL(raw);
+    if (parsedURLs.size >= URLS_KEPT) parsedURLs.clear();
+    parsedURLs.set(raw, f);
+  }
+  return f;
+}
+function readURL(raw) {
   let u;
   try { u = new URL(raw); } catch (e) { return null; }
   const deep = (u.pathname !== "/" && u.pathname !== "") || u.search !== "" || u.hash !== "";

@@ -6,6 +6,7 @@
 // PROFILE is the profile's [name, default] pairs in order, Go's (sim.ProfileFields, §4.5):
 // setProfile gives them once per glue.
 let PROFILE = [];
+let lastMethod = "", lastOK = ""; // fetch's
 function now() { return performance.timeOrigin + performance.now(); }
 function headersObject(h) {
   const o = {};
@@ -94,17 +95,20 @@ function runXHR(rec, call) {
     });
   };
   xhr.onerror = function () { if (!rec.done) enter(EV_ERROR, rec, "TypeError", "Failed to fetch"); };
-  try {
-    xhr.open(call.method, call.url);
-    const headers = call.headers;
-    for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
-    xhr.responseType = "arraybuffer";
-    const body = rec.body;
-    rec.body = undefined;
-    xhr.send(body === undefined ? null : body);
-  } catch (e) {
-    Promise.resolve().then(function () { failTask(rec, e, call.url); });
-  }
+  soon(function () { // once Go has returned
+    if (rec.done || rec.xhr !== xhr) return;
+    try {
+      xhr.open(call.method, call.url);
+      const headers = call.headers;
+      for (let i = 0; i + 1 < headers.length; i += 2) xhr.setRequestHeader(headers[i], headers[i + 1]);
+      xhr.responseType = "arraybuffer";
+      const body = rec.body;
+      rec.body = undefined;
+      xhr.send(body === undefined ? null : body);
+    } catch (e) {
+      Promise.resolve().then(function () { failTask(rec, e, call.url); });
+    }
+  });
 }
 // done ends a request whose body is in rec.buf. With the decode plan Go gave at its start
 // (rec.fast) and a content-type without parameters (so naming no charset), the glue
@@ -168,6 +172,8 @@ Object.assign(glue, {
   // none; fast and okMsg are the decode plan for a plain content-type (done).
   fetch: function (id, via, url, method, headers, chunked, manual, timeoutMs, fast, okMsg) {
     const rec = recs.get(id);
+    if (method === undefined) method = lastMethod; else lastMethod = method; // Go's Fetch passes
+    if (okMsg === undefined) okMsg = lastOK; else lastOK = okMsg; // them when they change
     if (!rec) return;
     rec.fast = fast; rec.okMsg = okMsg;
     setTimer(id, timeoutMs);

@@ -12,13 +12,25 @@ import (
 )
 
 // request handles wx.request(options) for task id (spec §4): one read of the options
-// (jsbridge.ReadRequest), sim's plan, then the body step and the scheduler.
-func (r *Runtime) request(id int, o js.Value) {
-	f := r.g.ReadRequest(id, o)
+// (the inbox of an EvRequest, else jsbridge.ReadRequest), sim's plan, then the body step
+// and the scheduler. opts gives the options object, for the steps that read more of it
+// (header, data).
+func (r *Runtime) request(id int, opts func() js.Value) {
+	f, ok := r.g.RequestInbox()
+	if !ok {
+		f = r.g.ReadRequest(id, opts())
+	}
+	var o js.Value // read once, when a step needs it
+	options := func() js.Value {
+		if o.IsUndefined() {
+			o = opts()
+		}
+		return o
+	}
 	p, refused := sim.PlanRequest(&r.cfg, sim.RequestOptions{
 		URL:        urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
 		MethodType: f.MethodType, Method: f.Method,
-		HeaderType: f.HeaderType, Header: r.headerReader(o),
+		HeaderType: f.HeaderType, Header: r.headerReader(options),
 		Data: dataKinds[f.DataKind], DataTag: f.DataType,
 		Timeout:      timeout(f.Timeout),
 		ResponseType: f.ResponseType, DataType: f.DataTypeOpt, Redirect: f.Redirect,
@@ -31,16 +43,16 @@ func (r *Runtime) request(id int, o js.Value) {
 	}
 	switch p.Body {
 	case sim.QueryAppendRaw:
-		p.URL = sim.AppendQuery(p.URL, r.g.DataString(o))
+		p.URL = sim.AppendQuery(p.URL, r.g.DataString(options()))
 	case sim.QueryAppendForm:
-		qs, err := r.g.Form(o)
+		qs, err := r.g.Form(options())
 		if err != nil {
 			r.fail(id, sim.Fail{API: sim.APIRequest, Reason: sim.DataError(err.Error())})
 			return
 		}
 		p.URL = sim.AppendQuery(p.URL, qs)
 	case sim.BodyRaw, sim.BodyJSON, sim.BodyForm:
-		if err := r.g.SetBody(id, bodyKinds[p.Body], o); err != nil {
+		if err := r.g.SetBody(id, bodyKinds[p.Body], options()); err != nil {
 			r.fail(id, sim.Fail{API: sim.APIRequest, Reason: sim.DataError(err.Error())})
 			return
 		}
@@ -60,9 +72,9 @@ var dataKinds = [...]sim.DataKind{jsbridge.DataNone: sim.DataNone, jsbridge.Data
 	jsbridge.DataBytes: sim.DataArrayBuffer, jsbridge.DataObject: sim.DataObject, jsbridge.DataOther: sim.DataOther}
 
 // headerReader reads o.header's keys and String(values) when the plan asks for them.
-func (r *Runtime) headerReader(o js.Value) sim.HeaderReader {
+func (r *Runtime) headerReader(o func() js.Value) sim.HeaderReader {
 	return func() ([]sim.Header, bool) {
-		flat, err := r.g.HeaderList(o)
+		flat, err := r.g.HeaderList(o())
 		if err != nil {
 			return nil, false
 		}
@@ -82,6 +94,9 @@ func urlRead(typ, raw string, info jsbridge.URLInfo, ok bool) sim.URLRead {
 
 // timeout converts String(timeout) as the glue read it ("" when not a number).
 func timeout(s string) sim.Timeout {
+	if s == "" {
+		return sim.Timeout{}
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	return sim.Timeout{MS: v, Number: err == nil}
 }

@@ -230,7 +230,7 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 		}
 		switch api := a.Int(); api {
 		case apiRequest:
-			r.request(id, b)
+			r.request(id, func() js.Value { return b })
 		case apiConnectSocket:
 			r.connectSocket(id, b)
 		case apiUploadFile:
@@ -242,6 +242,8 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 		default:
 			return r.fileCall(id, api, b)
 		}
+	case jsbridge.EvRequest:
+		r.request(id, func() js.Value { return r.g.Options(id) })
 	case jsbridge.EvAbort:
 		r.do(r.sched.Abort(sim.TaskID(id)))
 	case jsbridge.EvTimer:

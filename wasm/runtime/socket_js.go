@@ -18,7 +18,7 @@ func (r *Runtime) connectSocket(id int, o js.Value) {
 	f := r.g.ReadSocket(id, o)
 	p, refused := sim.PlanSocket(&r.cfg, sim.SocketOptions{
 		URL:           urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
-		ProtocolsType: f.ProtocolsType, HeaderType: f.HeaderType, Header: r.headerReader(o),
+		ProtocolsType: f.ProtocolsType, HeaderType: f.HeaderType, Header: r.headerReader(func() js.Value { return o }),
 		HeaderSet: f.HeaderSet, Timeout: timeout(f.Timeout),
 	}, r.sched.Interrupted())
 	if refused != nil {

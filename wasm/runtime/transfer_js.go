@@ -99,7 +99,7 @@ func (r *Runtime) transferOptions(id int, o js.Value) sim.TransferOptions {
 	f := r.g.ReadTransfer(id, o)
 	return sim.TransferOptions{
 		URL:        urlRead(f.URLType, f.URL, f.Parsed, f.ParsedOK),
-		HeaderType: f.HeaderType, Header: r.headerReader(o), Timeout: timeout(f.Timeout),
+		HeaderType: f.HeaderType, Header: r.headerReader(func() js.Value { return o }), Timeout: timeout(f.Timeout),
 		FilePathType: f.FilePathType, FilePath: f.FilePath,
 		NameType: f.NameType, Name: f.Name, FormDataType: f.FormDataType,
 	}
