@@ -115,6 +115,30 @@ func TestStatusIsSuccess(t *testing.T) {
 	assert.Equal(t, "a, b", res["header"].(map[string]any)["x-multi"], "repeated headers joined with ', ' (spec §4.5)")
 }
 
+// spec §4.1: the options of a call cross into Go through a 16 KiB inbox when they fit
+// and by a call back when they do not; a request reaches its server whole on both sides
+// of the edge, with ASCII and with multi-byte text in its URL.
+func TestRequestOptionsAroundTheInbox(t *testing.T) {
+	p := newPage(t, listed)
+	// the packed record of a GET without other options is the url plus 73 bytes
+	const inbox, overhead = 16 << 10, 73
+	base := api + "/echo?q="
+	for _, n := range []int{inbox - overhead - 1, inbox - overhead, inbox - overhead + 1, inbox - overhead + 2} {
+		q := strings.Repeat("a", n-len(base))
+		res := okResult(t, p.Call("request", `{url: '`+base+q+`'}`))
+		e, ok := res["data"].(map[string]any)
+		require.True(t, ok, "echo data: %v", res["data"])
+		assert.Equal(t, "q="+q, e["rawQuery"], "url of %d bytes", n)
+	}
+	for _, n := range []int{5425, 5426, 5427, 6000} { // 3 bytes each in UTF-8: 5426 fill the inbox
+		q := strings.Repeat("中", n)
+		res := okResult(t, p.Call("request", `{url: '`+base+q+`'}`))
+		e, ok := res["data"].(map[string]any)
+		require.True(t, ok, "echo data: %v", res["data"])
+		assert.Equal(t, "q="+strings.Repeat("%E4%B8%AD", n), e["rawQuery"], "%d CJK characters", n)
+	}
+}
+
 // spec §3 through the real call: refusals happen before any traffic.
 func TestDomainPolicy(t *testing.T) {
 	p := newPage(t, listed)
