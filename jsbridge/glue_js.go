@@ -447,6 +447,20 @@ func (g *Glue) Snapshot(o js.Value) (restore func()) {
 // Warn logs a console warning.
 func (g *Glue) Warn(msg string) { g.v.Call("warn", msg) }
 
+// TakeSettled returns the ids of the requests the glue settled itself (EvSettled) and has
+// not yet told Go of, which it then no longer sends.
+func (g *Glue) TakeSettled() []int {
+	v := g.v.Call("takeSettled")
+	if v.IsNull() {
+		return nil
+	}
+	ids := make([]int, v.Length())
+	for i := range ids {
+		ids[i] = v.Index(i).Int()
+	}
+	return ids
+}
+
 // Stats returns the glue's live task records, timers, sockets and stored files.
 func (g *Glue) Stats() (tasks, timers, sockets, files int) {
 	s := g.v.Call("stats")

@@ -42,8 +42,9 @@ const (
 	EvUnreadable = 14
 
 	// EvSettled: the glue settled request id itself, as the decode plan Go gave Fetch
-	// allowed (a = status): Go completes the task without delivering anything. The glue
-	// sends it after the task's callbacks have run.
+	// allowed: Go completes the task without delivering anything. The glue sends it on a
+	// macrotask after the task's callbacks, or before its next event, whichever comes
+	// first; Glue.TakeSettled takes the ones not sent yet.
 	EvSettled = 15
 
 	// EvRequest is wx.request(options) with its readRequest record in the inbox (the

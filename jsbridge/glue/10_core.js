@@ -28,7 +28,21 @@ function leaveGo() {
   if (--inGo > 0 || afterGo.length === 0) return;
   for (const f of afterGo.splice(0)) f();
 }
+// settledIds are the requests the glue settled itself (done, 30_fetch.js) that Go has not
+// heard of yet: it hears of them on a macrotask, off the latency a caller sees (entering
+// Go costs tens of µs after the network wait), and before anything else enters it, so
+// that it sees events in order; Go takes them itself when it is called from outside
+// (takeSettled: wxsim.stats() and the other control calls).
+const settledIds = [];
+function settledLater(id) { if (settledIds.push(id) === 1) macrotask(tellSettled); }
+function tellSettled() {
+  while (settledIds.length > 0) {
+    const id = settledIds.shift();
+    try { dispatch(EV_SETTLED, id); } catch (e) { console.error("wxsim: runtime error:", e); }
+  }
+}
 const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b, n) {
+  if (settledIds.length > 0 && ev !== EV_SETTLED) tellSettled();
   slot.a = a; slot.b = b;
   inGo++;
   let r;
@@ -39,6 +53,7 @@ const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b, n) 
   if (!kick) { kick = true; setTimeout(resume, 50); }
   return r === HANDLED ? true : r === UNREADABLE ? UNREADABLE : false;
 } : function (ev, id, a, b) {
+  if (settledIds.length > 0 && ev !== EV_SETTLED) tellSettled();
   inGo++;
   try { return func(ev, id, a, b); } finally { leaveGo(); }
 };
@@ -341,6 +356,7 @@ const glue = {
     const rest = observers.filter(function (o) { return o !== f; });
     observers = rest.length ? rest : null;
   },
+  takeSettled: function () { return settledIds.length === 0 ? null : settledIds.splice(0); },
   options: function (id) { const rec = recs.get(id); return rec ? rec.opts : undefined; },
   note: function (id, phase, data) {
     const rec = recs.get(id) || (phase === "create" ? socks.get(id) : undefined);

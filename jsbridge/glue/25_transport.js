@@ -47,7 +47,7 @@ transports[VIA_DIRECT] = {
   },
   headXHR: function (rec, xhr) {
     rec.status = xhr.status; rec.header = xhrHeaders(xhr); rec.cookies = [];
-    rec.ctype = xhr.getResponseHeader("content-type") || "";
+    rec.ctype = rec.header["content-type"] || "";
     return true;
   },
   finalURL: function (xhr, call) { return xhr.responseURL && xhr.responseURL !== call.url ? xhr.responseURL : ""; },

@@ -5,9 +5,10 @@
 // the task's transport (25_transport.js).
 // PROFILE is the profile's [name, default] pairs in order, Go's (sim.ProfileFields, §4.5):
 // setProfile gives them once per glue.
-let PROFILE = [];
+let PROFILE = [], PROFILE_DEFAULTS = {};
 let lastMethod = "", lastOK = ""; // fetch's
-function now() { return performance.timeOrigin + performance.now(); }
+const timeOrigin = performance.timeOrigin;
+function now() { return timeOrigin + performance.now(); }
 function headersObject(h) {
   const o = {};
   h.forEach(function (v, k) { o[k] = v; });
@@ -79,7 +80,7 @@ function runXHR(rec, call) {
     if (fin && fin !== call.url && fin !== new URL(call.url).href) { enter(EV_REDIRECT, rec, fin); if (rec.done) return; }
     rec.status = xhr.status;
     rec.header = xhrHeaders(xhr);
-    rec.ctype = xhr.getResponseHeader("content-type") || "";
+    rec.ctype = rec.header["content-type"] || "";
     pace(rec, "head", 0, function () { // §C3
       rec.t1 = now();
       emitTask(rec, "HeadersReceived", { header: rec.header, statusCode: rec.status, cookies: [] });
@@ -112,14 +113,14 @@ function runXHR(rec, call) {
 }
 // done ends a request whose body is in rec.buf. With the decode plan Go gave at its start
 // (rec.fast) and a content-type without parameters (so naming no charset), the glue
-// decodes and settles at once, and tells Go after the callbacks (EV_SETTLED): Go's work
+// decodes and settles at once, and tells Go later (EV_SETTLED, settledLater): Go's work
 // at the end leaves the latency path. Otherwise Go decides (EV_DONE; the content-type
 // only when it has parameters: one string fewer to cross).
 function done(rec) {
   const plain = rec.ctype.indexOf(";") < 0;
   if (rec.fast === FAST_RAW || (rec.fast !== FAST_NONE && plain)) {
     deliver(rec, rec.okMsg, rec.fast === FAST_RAW, "utf-8", rec.fast === FAST_JSON);
-    later(function () { enter(EV_SETTLED, rec, rec.status); });
+    settledLater(rec.id);
     return;
   }
   enter(EV_DONE, rec, rec.status, plain ? undefined : rec.ctype);
@@ -151,8 +152,7 @@ function failTask(rec, e, url) {
 }
 // profile is the profile of a response: the glue's timings, or the relay's measurements.
 function profile(rec) {
-  const p = {};
-  for (const f of PROFILE) p[f[0]] = f[1];
+  const p = { ...PROFILE_DEFAULTS }; // the defaults in Go's order, then the glue's timings
   p.fetchStart = rec.t0; p.requestStart = rec.t0; p.responseStart = rec.t1; p.responseEnd = rec.t2;
   p.receivedBytedCount = rec.buf ? rec.buf.byteLength : rec.blob ? rec.blob.size : 0;
   if (rec.prof) { // the relay's measurements (spec §9): DNS, connect, TLS, first byte, peer
@@ -162,7 +162,11 @@ function profile(rec) {
 }
 
 Object.assign(glue, {
-  setProfile: function (pairs) { PROFILE = pairs; },
+  setProfile: function (pairs) {
+    PROFILE = pairs;
+    PROFILE_DEFAULTS = {};
+    for (const f of pairs) PROFILE_DEFAULTS[f[0]] = f[1];
+  },
   body: function (id, enc, o) {
     const rec = recs.get(id), data = field(o, "data");
     rec.body = enc === BODY_RAW ? data : enc === BODY_JSON ? JSON.stringify(data) : formEncode(data);

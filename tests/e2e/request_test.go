@@ -139,6 +139,30 @@ func TestRequestOptionsAroundTheInbox(t *testing.T) {
 	}
 }
 
+// spec §8.1: a request the glue settles itself tells Go later, yet what the page sees
+// is already settled: wxsim.stats() in the success callback, and after an await, counts
+// no task, and eleven requests in a row (the eleventh queued behind the ten) all settle.
+func TestSettledRequestsLeaveNothingRunning(t *testing.T) {
+	p := newPage(t, listed)
+	var got map[string]any
+	p.Eval(`new Promise((resolve) => wx.request({url: '`+api+`/json',
+		success: () => { const s = wxsim.stats(); resolve({running: s.running, tasks: s.tasks}); }}))`, &got)
+	assert.Equal(t, map[string]any{"running": 0.0, "tasks": 0.0}, got, "in the success callback")
+	p.Eval(`(async () => {
+		await new Promise((res) => wx.request({url: '`+api+`/json', success: res}));
+		const s = wxsim.stats();
+		return {running: s.running, tasks: s.tasks};
+	})()`, &got)
+	assert.Equal(t, map[string]any{"running": 0.0, "tasks": 0.0}, got, "after an await")
+	var n float64
+	p.Eval(`Promise.all(Array.from({length: 11}, () => new Promise((res, rej) =>
+		wx.request({url: '`+api+`/json', success: res, fail: (r) => rej(new Error(r.errMsg))})))).then((rs) => rs.length)`, &n)
+	assert.Equal(t, 11.0, n)
+	st := p.Stats()
+	assert.Equal(t, 0.0, st["running"])
+	assert.Equal(t, 0.0, st["queued"])
+}
+
 // spec §3 through the real call: refusals happen before any traffic.
 func TestDomainPolicy(t *testing.T) {
 	p := newPage(t, listed)

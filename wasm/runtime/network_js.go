@@ -21,6 +21,7 @@ import (
 // every live socket "network unavailable" (sockets: onError, then onClose 1006), and
 // the plans refuse new calls until the type changes.
 func (r *Runtime) SetNetwork(n sim.Network) error {
+	r.syncSettled()
 	n, err := n.Validate()
 	if err != nil {
 		return &ArgError{err.Error()}

@@ -93,6 +93,7 @@ func (r *Runtime) Loaded() js.Value { return r.loading }
 
 // Reconfigure applies a new configuration to the running wx; tasks in flight keep going.
 func (r *Runtime) Reconfigure(cfg map[string]any) error {
+	r.syncSettled()
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
 		return err
@@ -132,12 +133,14 @@ func (r *Runtime) Config() map[string]any { return r.cfg.Export() }
 
 // Hide sends the app to the background (spec §8.3).
 func (r *Runtime) Hide() {
+	r.syncSettled()
 	r.g.Emit("AppHide", map[string]any{})
 	r.do(r.sched.Hide())
 }
 
 // Show brings the app to the foreground (spec §8.3).
 func (r *Runtime) Show() {
+	r.syncSettled()
 	r.do(r.sched.Show())
 	r.g.Emit("AppShow", map[string]any{"path": "", "query": map[string]any{}, "scene": 1001})
 }
@@ -145,6 +148,7 @@ func (r *Runtime) Show() {
 // Relaunch fails every unfinished task "interrupted", closes sockets the same way,
 // drops temp files (spec §7.4) and clears app listeners.
 func (r *Runtime) Relaunch() {
+	r.syncSettled()
 	r.do(r.sched.Relaunch())
 	r.doSockets(r.socks.Interrupt())
 	for _, p := range r.fs.ClearTemp() {
@@ -212,6 +216,7 @@ func (r *Runtime) SetClock(c js.Value) { r.g.SetClock(c) }
 
 // Stats reports task counts and live js.Funcs (wxsim.stats()).
 func (r *Runtime) Stats() map[string]any {
+	r.syncSettled()
 	running, queued := r.sched.Stats()
 	jsTasks, timers, jsSockets, jsFiles := r.g.Stats()
 	return map[string]any{
@@ -262,10 +267,7 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 		}
 		r.do(r.sched.Complete(sim.TaskID(id)))
 	case jsbridge.EvSettled:
-		if q := r.reqs[id]; q != nil {
-			q.settled = true
-		}
-		r.do(r.sched.Complete(sim.TaskID(id)))
+		r.settled(id)
 	case jsbridge.EvError:
 		r.do(r.sched.Fail(sim.TaskID(id), sim.TransportError(a.String(), b.String())))
 	case jsbridge.EvLoaded:
@@ -283,6 +285,23 @@ func (r *Runtime) handle(ev, id int, a, b js.Value) bool {
 		return r.socketEvent(ev, id, a, b)
 	}
 	return true
+}
+
+// settled completes request id, which the glue settled itself (EvSettled).
+func (r *Runtime) settled(id int) {
+	if q := r.reqs[id]; q != nil {
+		q.settled = true
+	}
+	r.do(r.sched.Complete(sim.TaskID(id)))
+}
+
+// syncSettled completes the requests the glue settled itself and has not told Go of yet
+// (it does so on a macrotask): what is called from outside the glue's events (the
+// control calls, the page's visibility) first sees the tasks as they are.
+func (r *Runtime) syncSettled() {
+	for _, id := range r.g.TakeSettled() {
+		r.settled(id)
+	}
 }
 
 func (r *Runtime) doSockets(effs []sim.SocketEffect) {
