@@ -30,6 +30,7 @@ type Glue struct {
 	// the last method and errMsg Fetch passed: the glue keeps them, so that the same
 	// strings do not cross again for every request
 	lastMethod, lastOK string
+	fetch              js.Value // the glue's fetch, called without a name to decode
 }
 
 // inbox is where the glue writes the packed options of a call before it enters Go through
@@ -67,6 +68,7 @@ func NewGlue(h Handler, exports js.Value) *Glue {
 	factory := js.Global().Get("Function").New(glueBody)
 	g.v = factory.Invoke(fn, exports, g.id, guard, int(uintptr(unsafe.Pointer(&inbox[0]))), inboxSize)
 	g.slot = g.v.Get("slot")
+	g.fetch = g.v.Get("fetch")
 	glues[g.id] = g
 	g.release = func() { release(); delete(glues, g.id) }
 	return g
@@ -105,12 +107,25 @@ func (g *Glue) RequestInbox() (f RequestFields, ok bool) {
 	if !g.inOK {
 		return f, false
 	}
-	p := strings.Split(g.in, "\x00")
-	if len(p) != rqFields {
-		panic("jsbridge: the inbox holds " + strconv.Itoa(len(p)) + " fields, want " + strconv.Itoa(rqFields))
+	var p [rqFields]string // split without allocating: the fields are substrings of g.in
+	rest, n := g.in, 0
+	for ; n < rqFields-1; n++ {
+		i := strings.IndexByte(rest, 0)
+		if i < 0 {
+			break
+		}
+		p[n], rest = rest[:i], rest[i+1:]
 	}
-	return requestFields(p), true
+	if n != rqFields-1 || strings.IndexByte(rest, 0) >= 0 {
+		panic("jsbridge: the inbox holds a record of " + strconv.Itoa(strings.Count(g.in, "\x00")+1) + " fields, want " + strconv.Itoa(rqFields))
+	}
+	p[n] = rest
+	return requestFields(p[:]), true
 }
+
+// Inbox is the packed record of the export call being handled, as the glue wrote it;
+// ok is false outside one.
+func (g *Glue) Inbox() (record string, ok bool) { return g.in, g.inOK }
 
 // Options is the options object of call id, which the glue keeps while Go handles its
 // EvRequest.
@@ -281,7 +296,7 @@ func (g *Glue) Fetch(id, via int, url, method string, headers []string, chunked,
 	if okMsg != g.lastOK {
 		g.lastOK, ok = okMsg, js.ValueOf(okMsg)
 	}
-	g.v.Call("fetch", id, via, u, m, h, chunked, manualRedirect, timeoutMS, fast, ok)
+	g.fetch.Invoke(id, via, u, m, h, chunked, manualRedirect, timeoutMS, fast, ok)
 }
 
 // Cancel aborts the transport of task id.

@@ -163,6 +163,40 @@ func TestSettledRequestsLeaveNothingRunning(t *testing.T) {
 	assert.Equal(t, 0.0, st["queued"])
 }
 
+// spec §3, §8.4, §C4: the runtime keeps the plans of calls it has seen, yet the same
+// call follows every change: a new domain list refuses it, type "none" fails it, a mock
+// answers it, and each change back lets it through again.
+func TestSameRequestFollowsEveryChange(t *testing.T) {
+	p := newPage(t, listed)
+	var r map[string]any
+	p.Eval(`(async () => {
+		const get = () => new Promise((res) => wx.request({url: '`+api+`/json',
+			complete: (r) => res(r.errMsg + (r.errno !== undefined ? " " + r.errno : "") + (r.data && r.data.m ? " " + r.data.m : ""))}));
+		const out = {};
+		out.first = await get();
+		out.again = await get();
+		await wxsim.start({domains: {request: ['https://other.example.test']}});
+		out.unlisted = await get();
+		await wxsim.start(`+listed+`);
+		out.listedAgain = await get();
+		wxsim.setNetwork({type: "none"});
+		out.none = await get();
+		wxsim.setNetwork({type: "wifi"});
+		out.wifi = await get();
+		const id = wxsim.mock({url: '`+api+`/json', response: {data: {m: "mocked"}}});
+		out.mocked = await get();
+		wxsim.unmock(id);
+		out.unmocked = await get();
+		return out;
+	})()`, &r)
+	assert.Equal(t, map[string]any{
+		"first": "request:ok", "again": "request:ok",
+		"unlisted": "request:fail url not in domain list 600002", "listedAgain": "request:ok",
+		"none": "request:fail network unavailable 600001", "wifi": "request:ok",
+		"mocked": "request:ok mocked", "unmocked": "request:ok",
+	}, r)
+}
+
 // spec §3 through the real call: refusals happen before any traffic.
 func TestDomainPolicy(t *testing.T) {
 	p := newPage(t, listed)

@@ -28,6 +28,7 @@ func (r *Runtime) SetNetwork(n sim.Network) error {
 	}
 	old := r.cfg.Network
 	r.cfg.Network = n
+	r.plans.reset()
 	r.g.SetNetwork(n.LatencyMS, n.DownKbps, n.UpKbps)
 	if n.Type != old.Type {
 		r.g.Emit("NetworkStatusChange", n.StatusChange())

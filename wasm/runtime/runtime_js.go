@@ -29,6 +29,7 @@ type Runtime struct {
 	socks  *sim.Sockets
 	reqs   map[int]*task
 	fs     *sim.FS
+	plans  plans // sim's plans of recent requests, while cfg stays as it is
 
 	headerWarned bool     // the connectSocket header warning was shown
 	mocks        int      // §C4 rules in force (as of the last change the runtime saw)
@@ -109,6 +110,7 @@ func (r *Runtime) Reconfigure(cfg map[string]any) error {
 
 func (r *Runtime) apply(c sim.Config) {
 	r.cfg = c
+	r.plans.reset()
 	r.followVisibility(c.FollowPageVisibility)
 	r.sched.QueueExcess = c.QueueExcess
 	r.sched.KeepAlive = c.BackgroundKeepAlive
