@@ -85,7 +85,7 @@ func arg(args []js.Value, i int) js.Value {
 // answerUnreadable when a user value of the call could not be read.
 //
 // n ≥ 0: the call's packed record is the first n bytes of the inbox, and a and b are
-// undefined (they are not read from the slot).
+// undefined (they are not read from the slot); n = noArgs: a and b are undefined too.
 //
 //go:wasmexport wxsim_dispatch
 func dispatch(gid, ev, id, n int32) int32 {
@@ -96,6 +96,9 @@ func dispatch(gid, ev, id, n int32) int32 {
 	if n >= 0 && n <= inboxSize {
 		g.in, g.inOK = string(inbox[:n]), true
 		defer func() { g.in, g.inOK = "", false }()
+		return g.run(int(ev), int(id), js.Undefined(), js.Undefined())
+	}
+	if n == noArgs { // each slot read is a call into JS and a name to decode
 		return g.run(int(ev), int(id), js.Undefined(), js.Undefined())
 	}
 	return g.run(int(ev), int(id), g.slot.Get("a"), g.slot.Get("b"))

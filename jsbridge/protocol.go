@@ -63,6 +63,9 @@ const (
 	FastRaw  = 3 // the ArrayBuffer as it is, whatever the content-type
 )
 
+// noArgs is the export's n when the event has no arguments a and b (both undefined).
+const noArgs = -2
+
 // Answers of the dispatcher (the wasm export's result).
 const (
 	answerUnhandled = 0 // the handler did not deal with the event, or Go panicked
@@ -192,7 +195,7 @@ var jsConsts = [][]jsConst{
 		{"EV_LOADED", EvLoaded}, {"EV_SYNC", EvSync}, {"EV_UNREADABLE", EvUnreadable},
 		{"EV_SETTLED", EvSettled}, {"EV_REQUEST", EvRequest}},
 	{{"FAST_NONE", FastNone}, {"FAST_TEXT", FastText}, {"FAST_JSON", FastJSON}, {"FAST_RAW", FastRaw}},
-	{{"HANDLED", answerHandled}, {"UNREADABLE", answerUnreadable}},
+	{{"HANDLED", answerHandled}, {"UNREADABLE", answerUnreadable}, {"NO_ARGS", noArgs}},
 	{{"BODY_RAW", BodyRaw}, {"BODY_JSON", BodyJSON}, {"BODY_FORM", BodyForm}},
 	{{"VIA_DIRECT", ViaDirect}, {"VIA_RELAY", ViaRelay}, {"VIA_MOCK", ViaMock}},
 	{{"DATA_NONE", DataNone}, {"DATA_STRING", DataString}, {"DATA_BYTES", DataBytes},

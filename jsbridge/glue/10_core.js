@@ -46,7 +46,7 @@ const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b, n) 
   slot.a = a; slot.b = b;
   inGo++;
   let r;
-  try { r = exports.wxsim_dispatch(gid, ev, id, n === undefined ? -1 : n); } finally {
+  try { r = exports.wxsim_dispatch(gid, ev, id, n !== undefined ? n : a === undefined && b === undefined ? NO_ARGS : -1); } finally {
     slot.a = undefined; slot.b = undefined;
     leaveGo();
   }
