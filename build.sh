@@ -7,7 +7,8 @@
 #                      mini-program folder. The server is .bin/wxsim, exec'd: its PID is this one
 #   ./build.sh test    every check and test: gofmt, go vet (native + js/wasm), native tests,
 #                      wasm tests in headless Chromium, end-to-end suites
-#   ./build.sh bench   benchmarks (print numbers, assert nothing); --relay or --files runs only that one
+#   ./build.sh bench   benchmarks (print numbers, assert nothing); --relay or --files runs only that one,
+#                      --ab DIR compares web/dist with another built web/dist (request latency, 1 MiB)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD

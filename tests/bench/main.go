@@ -33,8 +33,10 @@ func main() {
 	flag.IntVar(&files.up, "up", 50, "MiB per uploadFile")
 	relayOnly := flag.Bool("relay", false, "only the relay benchmark")
 	storeOnly := flag.Bool("files", false, "only the file store benchmark (IndexedDB with 10 and 1,000 files)")
+	ab := flag.String("ab", "", "only an A/B of request latency and 1 MiB throughput against another built web/dist `dir`, in two tabs")
 	flag.BoolVar(&quick, "quick", false, "only request latency and throughput")
 	flag.Parse()
+	abDist = *ab
 	if err := run(*n, *big, *starts, *relayOnly, *storeOnly); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -43,6 +45,9 @@ func main() {
 
 // quick stops after request latency and throughput (-quick).
 var quick bool
+
+// abDist is the other build of an A/B run (-ab).
+var abDist string
 
 // files are the file transfer benchmark's settings (flags).
 var files struct{ rounds, down, up int }
@@ -67,6 +72,9 @@ func run(n, big, starts int, relayOnly, storeOnly bool) error {
 	}
 	if storeOnly {
 		return runStore(ctx, dist)
+	}
+	if abDist != "" {
+		return runAB(ctx, dist, abDist)
 	}
 
 	size, err := gzipSize(filepath.Join(dist, "wx.wasm"))
