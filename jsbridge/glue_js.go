@@ -176,6 +176,9 @@ func (g *Glue) DefineListeners(target js.Value, name string) {
 	g.v.Call("defineListeners", target, name)
 }
 
+// SetTexts hands the glue the errMsg parts it writes itself (sim.GlueTexts).
+func (g *Glue) SetTexts(t map[string]any) { g.v.Call("setTexts", t) }
+
 // SetRelay routes transfers and sockets through the relay at base (spec §9), with token
 // (or, when empty, the token the relay gives its own pages) and the app configuration
 // session for the relay's policy; base "" is the direct browser transport.

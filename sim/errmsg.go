@@ -69,6 +69,19 @@ func (f Fail) ErrMsg() string {
 // OK renders "<api>:ok".
 func OK(api string) string { return api + ":ok" }
 
+// GlueTexts are the parts of errMsg the glue writes itself, handed to it once so that it
+// holds no wx text of its own: the ":ok" of a socket send that went out (§6), the fail
+// of a call the runtime could not answer (a Go panic: "<api>:fail internal error (see
+// console)", errno 1), of a file the browser could not store or digest (":fail " and
+// its words), and connectSocket's outcome in the task list (§C1).
+func GlueTexts() map[string]any {
+	return map[string]any{
+		"ok": ":ok", "fail": ":fail ", "failErrno": 1,
+		"internal": ":fail internal error (see console)", "storeFail": ":fail could not store the file: ",
+		"socketOK": OK(APIConnectSocket), "socketFail": APIConnectSocket + ":fail",
+	}
+}
+
 // Errno returns the errno to report, and whether to report one at all: only from base
 // library 2.24.0 (spec §1.4).
 func (f Fail) Errno(sdk Version) (int, bool) {

@@ -72,6 +72,8 @@ const recs = new Map();      // task id → record
 const timers = new Map();    // timer id → {h: the clock's handle, due: clock time}
 const lists = Object.create(null); // global listener lists by name (AppHide, AppShow, Error)
 let nextId = 1;
+// TEXT: the errMsg parts the glue writes itself, Go's (sim.GlueTexts; setTexts)
+let TEXT = {};
 let promiseStyle = true;
 
 // ---- delivery: every user callback runs on a microtask, each under its own guard.
@@ -232,7 +234,7 @@ function enter(ev, rec, a, b, n) {
   }
   if (ok === false) console.error("wxsim: the runtime did not handle event " + ev + " of " + rec.api);
   if (ok !== true && !rec.done) {
-    settle(rec, false, { errMsg: rec.api + ":fail internal error (see console)", errno: 1 });
+    settle(rec, false, { errMsg: rec.api + TEXT.internal, errno: TEXT.failErrno });
   }
 }
 function settle(rec, ok, res) {
@@ -323,6 +325,7 @@ const glue = {
     };
   },
   setPromiseStyle: function (on) { promiseStyle = on; },
+  setTexts: function (t) { TEXT = t; },
   // defineCanIUse sets target.canIUse over Go's list of the schemas it answers true for
   defineCanIUse: function (target, list) {
     const set = new Set(list);

@@ -45,7 +45,7 @@ function record(rec, phase, data) {
     case "end": case "close":
       if (phase === "end" && rec.api === "connectSocket" && data.ok) return; // the socket lives on
       t.ok = phase === "close" ? !!t.opened : data.ok;
-      t.errMsg = phase === "close" ? (t.opened ? "connectSocket:ok" : t.error || "connectSocket:fail") : data.result.errMsg;
+      t.errMsg = phase === "close" ? (t.opened ? TEXT.socketOK : t.error || TEXT.socketFail) : data.result.errMsg;
       if (phase === "end" && data.result.errno !== undefined) t.errno = data.result.errno;
       t.endTime = clock.now(); t.durationMs = t.endTime - t.startTime;
       t.phase = "end";
@@ -134,7 +134,7 @@ function netObserve(s) {
     case "close": {
       create();
       netEmit(Object.assign(base("close"), { code: d.code, reason: d.reason }));
-      const end = Object.assign(base("end"), { ok: p.opened, errMsg: p.opened ? "connectSocket:ok" : p.error || "connectSocket:fail",
+      const end = Object.assign(base("end"), { ok: p.opened, errMsg: p.opened ? TEXT.socketOK : p.error || TEXT.socketFail,
         code: d.code, reason: d.reason, responseBodySize: 0, durationMs: s.time - p.t0 });
       netPending.delete(id);
       netEmit(end);

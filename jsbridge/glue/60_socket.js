@@ -45,7 +45,7 @@ function sockSend(s, o, api) {
     if (!connected || !okData) { enter(EV_SSEND, rec, connected ? 1 : 0, type); return; }
     try { s.ws.send(data); } catch (e) { enter(EV_SSEND, rec, 0, type); return; }
     observe(s, "send", { data: data });
-    settle(rec, true, { errMsg: api + ":ok" });
+    settle(rec, true, { errMsg: api + TEXT.ok });
   });
 }
 // sockEnd forgets socket s and closes its WebSocket without further events.

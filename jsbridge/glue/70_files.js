@@ -115,7 +115,7 @@ Object.assign(glue, {
       } catch (e) { console.error("wxsim: runtime error:", e); }
       const r = slot.r;
       slot.r = undefined;
-      if (!r) throw new Error(name + ":fail internal error (see console)");
+      if (!r) throw new Error(name + TEXT.internal);
       if (r.e !== undefined) throw new Error(r.e);
       if (r.stat) return makeStats.apply(null, r.stat);
       return r.v;
@@ -128,7 +128,7 @@ Object.assign(glue, {
       return alg === "sha1" ? crypto.subtle.digest("SHA-1", ab).then(function (d) { return hexOf(new Uint8Array(d)); }) : md5hex(new Uint8Array(ab));
     }).then(function (digest) {
       if (rec && !rec.done) settle(rec, true, { size: size, digest: digest, errMsg: errMsg });
-    }, function (e) { if (rec && !rec.done) settle(rec, false, { errMsg: rec.api + ":fail " + String(e), errno: 1 }); });
+    }, function (e) { if (rec && !rec.done) settle(rec, false, { errMsg: rec.api + TEXT.fail + String(e), errno: TEXT.failErrno }); });
   },
   okStatList: function (id, errMsg, list) {
     const rec = recs.get(id);
@@ -140,7 +140,7 @@ Object.assign(glue, {
     blob.slice(start, end).arrayBuffer().then(function (ab) {
       if (!rec || rec.done) return;
       settle(rec, true, { data: enc === "" ? ab : bytesToString(new Uint8Array(ab), enc), errMsg: errMsg });
-    }, function (e) { if (rec && !rec.done) settle(rec, false, { errMsg: rec.api + ":fail " + String(e) }); });
+    }, function (e) { if (rec && !rec.done) settle(rec, false, { errMsg: rec.api + TEXT.fail + String(e) }); });
   },
   // prepareData turns o.data into bytes (a string in encoding enc, an ArrayBuffer or a
   // view) held by task id; it returns their size, or -1 when data has another type.
@@ -188,7 +188,7 @@ Object.assign(glue, {
       for (const p of gone) st.delete(p);
       tx.oncomplete = function () { if (rec) settle(rec, true, res); };
       tx.onerror = tx.onabort = function () {
-        if (rec) settle(rec, false, { errMsg: rec.api + ":fail could not store the file: " + String(tx.error), errno: 1 });
+        if (rec) settle(rec, false, { errMsg: rec.api + TEXT.storeFail + String(tx.error), errno: TEXT.failErrno });
       };
     }, function (e) { noDB(e); if (rec) settle(rec, true, res); });
   },

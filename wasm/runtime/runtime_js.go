@@ -48,6 +48,7 @@ func Install(global js.Value, cfg map[string]any) (*Runtime, error) {
 	r := &Runtime{global: global, sched: sim.NewScheduler(), socks: sim.NewSockets(), reqs: map[int]*task{}, fs: sim.NewFS(now)}
 	r.g = jsbridge.NewGlue(r.handle, wasmExports)
 	r.g.SetProfile(profileFields())
+	r.g.SetTexts(sim.GlueTexts())
 	c, err := sim.ParseConfig(cfg, r.parseURL)
 	if err != nil {
 		r.g.Release()
