@@ -111,6 +111,19 @@ func TestTimeout(t *testing.T) {
 
 	q := newPage(t, `{domains: {request: ['https://api.example.test']}, networkTimeout: {request: 300}}`)
 	failResult(t, q.Call("request", `{url: '`+api+`/hold?id=t2'}`), "request:fail timeout")
+
+	// one browser timer serves every time-out: a shorter one set after a longer one still
+	// comes first, and the longer one's task goes on until its server answers
+	p.Eval(startCalls, nil)
+	p.Eval(`go('long', {url: '`+api+`/hold?id=t3', timeout: 60000}); go('short', {url: '`+api+`/hold?id=t4', timeout: 2000}); true`, nil)
+	short := p.state("short")
+	assert.Equal(t, []string{"fail", "complete"}, short.Cbs)
+	assert.Equal(t, "request:fail timeout", short.Res["errMsg"])
+	var longDone bool
+	p.Eval(`R.long.done === true`, &longDone)
+	assert.False(t, longDone, "the 60 s time-out has not fired")
+	fx.ReleaseAll()
+	assert.Equal(t, []string{"success", "complete"}, p.state("long").Cbs)
 }
 
 // spec §8.1: ten at a time, the eleventh queued in call order; queueExcess:false fails it.
