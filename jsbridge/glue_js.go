@@ -93,12 +93,16 @@ func dispatch(gid, ev, id, n int32) int32 {
 	if g == nil {
 		return answerUnhandled
 	}
-	if n >= 0 && n <= inboxSize {
+	// an entry inside another (a user getter Go read calling wx again) has an inbox of
+	// its own, or none: the outer one's comes back after it
+	in, inOK := g.in, g.inOK
+	defer func() { g.in, g.inOK = in, inOK }()
+	g.in, g.inOK = "", false
+	if n >= 0 && n <= inboxSize && ev == EvRequest {
 		g.in, g.inOK = string(inbox[:n]), true
-		defer func() { g.in, g.inOK = "", false }()
 		return g.run(int(ev), int(id), js.Undefined(), js.Undefined())
 	}
-	if n == noArgs { // each slot read is a call into JS and a name to decode
+	if n == noArgs || n >= 0 { // each slot read is a call into JS and a name to decode
 		return g.run(int(ev), int(id), js.Undefined(), js.Undefined())
 	}
 	return g.run(int(ev), int(id), g.slot.Get("a"), g.slot.Get("b"))

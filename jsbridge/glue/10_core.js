@@ -130,41 +130,8 @@ const PHASES = { HeadersReceived: "headers", ChunkReceived: "chunk", ProgressUpd
 // the epoch), set(f, ms) → handle, clear(handle)}. useClock swaps it (the §C5 virtual
 // clock); pending timers move over with the time they have left. Callback delivery and
 // network I/O are not timers and do not use it.
-// The real clock keeps one browser timer, for its earliest handle, so that a task's
-// time-out costs a Map entry instead of a setTimeout/clearTimeout pair (≈30 µs a
-// request, measured). Each handle still fires in a task of its own, earliest first, ties
-// in the order they were set.
-const realClock = (function () {
-  const hs = new Map(); // handle → {f, at}
-  let seq = 0, armedAt = Infinity, armedH = 0;
-  function arm() {
-    let at = Infinity;
-    for (const x of hs.values()) if (x.at < at) at = x.at;
-    if (at >= armedAt) return; // the armed timer comes first: when it fires, it arms again
-    if (armedAt !== Infinity) clearTimeout(armedH);
-    armedAt = at;
-    if (at !== Infinity) armedH = setTimeout(fire, Math.max(0, at - Date.now()));
-  }
-  function fire() {
-    armedAt = Infinity;
-    const now = Date.now();
-    let best = null, bh = 0;
-    for (const [h, x] of hs) if (x.at <= now && (best === null || x.at < best.at)) { best = x; bh = h; }
-    if (best !== null) hs.delete(bh);
-    arm();
-    if (best !== null) best.f();
-  }
-  return {
-    now: function () { return Date.now(); },
-    set: function (f, ms) {
-      const h = ++seq, at = Date.now() + (ms > 0 ? ms : 0);
-      hs.set(h, { f: f, at: at });
-      if (at < armedAt) arm();
-      return h;
-    },
-    clear: function (h) { hs.delete(h); }, // an armed timer left without a handle fires and arms again
-  };
-})();
+const realClock = { now: function () { return Date.now(); },
+  set: function (f, ms) { return setTimeout(f, ms); }, clear: function (h) { clearTimeout(h); } };
 let clock = realClock;
 function useClock(c) {
   const next = c || realClock, old = clock;
@@ -203,12 +170,15 @@ function start(ev, rec, a, b) {
 function startRequest(rec, opts) {
   let packed;
   try { packed = glue.readRequest(rec.id, opts); } catch (e) {
-    if (!guard.isUnreadable(e)) throw e;
+    if (!guard.isUnreadable(e)) return false; // a glue bug: the old way ends in "internal error"
     refuse(rec, e);
     return true;
   }
+  // what Go is owed goes first: completing those may start queued tasks, which must not
+  // find the inbox already written
+  if (settledIds.length > 0) tellSettled();
   const w = utf8.encodeInto(packed, inbox());
-  if (w.read !== packed.length) return false;
+  if (w.read !== packed.length) { rec.packed = packed; return false; } // readRequest answers it again
   rec.opts = opts; // for Go's Options(id) while it plans
   try { enter(EV_REQUEST, rec, undefined, undefined, w.written); } finally { rec.opts = undefined; }
   return true;
@@ -246,6 +216,7 @@ function settle(rec, ok, res) {
   observe(rec, "end", { ok: ok, result: res, body: body,
     size: body === null ? 0 : typeof body === "string" ? body.length : body.byteLength !== undefined ? body.byteLength : body.size });
   if (rec.pace) clearTimer(rec.pace.key); // §C3 steps still waiting (27_network.js)
+  if (rec.mock) clearTimer("mock" + rec.id); // a mock's delay (45_mock.js)
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }

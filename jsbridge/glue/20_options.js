@@ -14,11 +14,12 @@ function pack(f, R) {
 // parseURL is the browser's reading of raw as PU fields (do not change them), or null
 // when it does not parse. The last URLS_KEPT readings are kept: an app calls the same
 // few URLs again and again, and new URL() is a good part of reading a call's options.
-const parsedURLs = new Map(), URLS_KEPT = 256;
+const parsedURLs = new Map(), URLS_KEPT = 256, URL_KEPT_LEN = 2048;
 function parseURL(raw) {
   let f = parsedURLs.get(raw);
   if (f === undefined) {
     f = readURL(raw);
+    if (raw.length > URL_KEPT_LEN) return f; // a long one is not kept
     if (parsedURLs.size >= URLS_KEPT) parsedURLs.clear();
     parsedURLs.set(raw, f);
   }
@@ -54,6 +55,8 @@ Object.assign(glue, {
   // become U+FFFD; a URL containing NUL does not parse.
   // The record keeps the url as read: Go starts the task with it unless the plan changed it.
   readRequest: function (id, o) {
+    const kept = recs.get(id);
+    if (kept && kept.packed !== undefined) { const p = kept.packed; kept.packed = undefined; return p; } // read once
     const url = field(o, "url"), method = field(o, "method"), header = field(o, "header");
     const data = field(o, "data"), timeout = field(o, "timeout");
     const parsed = urlOption(url), f = [];

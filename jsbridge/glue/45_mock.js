@@ -106,14 +106,15 @@ function mockError(kind, msg) {
   return e;
 }
 // mockWait resolves after ms on the wx clock, or rejects when the task is aborted.
+// It is a timer of setTimer (10_core.js), so it moves with the clock like the others.
 function mockWait(rec, ms) {
   return new Promise(function (resolve, reject) {
-    let h = null;
-    const stop = function () { if (h !== null) clock.clear(h); reject(mockError("network", "aborted")); };
+    const key = "mock" + rec.id;
+    const stop = function () { clearTimer(key); reject(mockError("network", "aborted")); };
     if (rec.ctrl) rec.ctrl.signal.addEventListener("abort", stop, { once: true });
     if (ms === Infinity) return; // hang: only an abort (or the task's end) stops it
     if (!(ms > 0)) { resolve(); return; }
-    h = clock.set(function () { h = null; if (rec.ctrl) rec.ctrl.signal.removeEventListener("abort", stop); resolve(); }, ms);
+    setTimer(key, ms, function () { if (rec.ctrl) rec.ctrl.signal.removeEventListener("abort", stop); resolve(); });
   });
 }
 // mockResponse is the Response of a rule's response object, its head put in rec.
@@ -197,7 +198,7 @@ function mockSocket(s, r) {
     else { try { r.socket(peer); } catch (e) { console.error("wxsim: a mock socket's peer function threw:", e); } }
     if (ws.onopen) ws.onopen({});
   };
-  if (r.delayMs > 0) clock.set(open, r.delayMs); else later(open);
+  if (r.delayMs > 0) setTimer("mockopen" + s.id, r.delayMs, open); else later(open);
   return ws;
 }
 

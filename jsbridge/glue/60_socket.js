@@ -54,6 +54,7 @@ function sockEnd(s) {
   socks.delete(s.id);
   clearTimer(s.timer);
   clearTimer("pace" + s.id);
+  clearTimer("mockopen" + s.id); // a mock socket's open delay (45_mock.js)
   if (ws) {
     ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null;
     if (ws.readyState === 0 || ws.readyState === 1) { try { ws.close(); } catch (e) { /* closing anyway */ } }

@@ -112,8 +112,8 @@ func TestTimeout(t *testing.T) {
 	q := newPage(t, `{domains: {request: ['https://api.example.test']}, networkTimeout: {request: 300}}`)
 	failResult(t, q.Call("request", `{url: '`+api+`/hold?id=t2'}`), "request:fail timeout")
 
-	// one browser timer serves every time-out: a shorter one set after a longer one still
-	// comes first, and the longer one's task goes on until its server answers
+	// a shorter time-out set after a longer one still comes first, and the longer one's
+	// task goes on until its server answers
 	p.Eval(startCalls, nil)
 	p.Eval(`go('long', {url: '`+api+`/hold?id=t3', timeout: 60000}); go('short', {url: '`+api+`/hold?id=t4', timeout: 2000}); true`, nil)
 	short := p.state("short")

@@ -194,3 +194,26 @@ func TestMockDelayOnClock_SpecC4_SpecC5(t *testing.T) {
 	assert.Equal(t, []any{"", "request:fail timeout"}, r["mid"], "the 2 s time-out fires during the 3 s delay")
 	assert.Equal(t, []any{"request:ok late", "request:fail timeout"}, r["late"])
 }
+
+// §C4 with §C5: a delay begun before the wx clock was installed moves onto it with the
+// time it has left, and aborting its task clears that delay and nothing else (another
+// task's time-out still fires).
+func TestMockDelayAcrossClockInstall_SpecC4_SpecC5(t *testing.T) {
+	p := newPage(t, listed)
+	var r map[string]any
+	p.Eval(`(async () => {
+		wxsim.mock({url: '`+api+`/slowmock', delayMs: 1000, response: {data: 'late'}});
+		wxsim.mock({url: '`+api+`/hangmock', hang: true});
+		const out = {};
+		const ta = wx.request({url: '`+api+`/slowmock', complete: (x) => { out.a = x.errMsg; }});
+		wxsim.clock.install();
+		const pb = new Promise((res) => wx.request({url: '`+api+`/hangmock', timeout: 5000, complete: (x) => { out.b = x.errMsg; res(); }}));
+		ta.abort();
+		await wxsim.clock.tick(10000);
+		await pb;
+		out.timers = wxsim.stats().timers;
+		wxsim.clock.uninstall();
+		return out;
+	})()`, &r)
+	assert.Equal(t, map[string]any{"a": "request:fail abort", "b": "request:fail timeout", "timers": 0.0}, r)
+}

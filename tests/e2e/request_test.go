@@ -137,6 +137,34 @@ func TestRequestOptionsAroundTheInbox(t *testing.T) {
 		require.True(t, ok, "echo data: %v", res["data"])
 		assert.Equal(t, "q="+strings.Repeat("%E4%B8%AD", n), e["rawQuery"], "%d CJK characters", n)
 	}
+	// each option is read once, on either side of the edge (a getter runs once, §1.5)
+	var reads map[string]any
+	p.Eval(`(async () => {
+		const out = {};
+		for (const n of [100, 20000]) {
+			let k = 0;
+			const u = '`+base+`' + 'b'.repeat(n);
+			await new Promise((res) => wx.request({get url() { k++; return u; }, complete: res}));
+			out['n' + n] = k;
+		}
+		return out;
+	})()`, &reads)
+	assert.Equal(t, map[string]any{"n100": 1.0, "n20000": 1.0}, reads)
+	// a call made from inside another's option getter plans with its own options
+	var nested map[string]any
+	p.Eval(`(async () => {
+		const out = {};
+		const inner = '`+base+`' + 'i'.repeat(20000);
+		let pi;
+		const po = new Promise((res) => wx.request({url: '`+base+`outer', get header() {
+			pi = new Promise((r2) => wx.request({url: inner, complete: (x) => r2(x.data && x.data.rawQuery)}));
+			return {};
+		}, complete: (x) => res(x.data && x.data.rawQuery)}));
+		out.outer = await po;
+		out.inner = (await pi).length;
+		return out;
+	})()`, &nested)
+	assert.Equal(t, map[string]any{"outer": "q=outer", "inner": float64(len("q=") + 20000)}, nested)
 }
 
 // spec §8.1: a request the glue settles itself tells Go later, yet what the page sees
