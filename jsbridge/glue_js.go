@@ -459,7 +459,7 @@ func (g *Glue) SetNetwork(latencyMS, downKbps, upKbps float64) {
 
 // DefineCanIUse sets target.canIUse, true for exactly the schemas in list.
 func (g *Glue) DefineCanIUse(target js.Value, list []string) {
-	g.v.Call("defineCanIUse", target, strs(list))
+	g.v.Call("defineCanIUse", target, strings.Join(list, "\n")) // one string, not one a schema
 }
 
 // Snapshot keeps the own properties of o and returns the function that restores them

@@ -20,4 +20,8 @@ func TestCanIUse(t *testing.T) {
 		"request.object.method.PATCH", "FileSystemManager.readFileSync", "getStorageSync", "request.object"} {
 		assert.False(t, sim.CanIUse(s), s)
 	}
+	for _, s := range sim.CanIUseSchemas() { // the glue gets them one per line
+		assert.NotContains(t, s, "\n")
+		assert.NotEmpty(t, s)
+	}
 }
