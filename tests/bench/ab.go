@@ -48,14 +48,14 @@ func runAB(ctx context.Context, dist, other string) error {
 	}
 	var sides []*side
 	for _, d := range []string{other, dist} {
-		url, stop, err := browser.ServePage(d, []byte(benchPage))
+		url, stop, err := browser.ServeIsolatedPage(d, []byte(benchPage))
 		if err != nil {
 			return err
 		}
 		defer stop()
 		tab, cancel := chromedp.NewContext(ctx)
 		defer cancel()
-		if err := chromedp.Run(tab, chromedp.Navigate(url)); err != nil {
+		if err := openIsolated(tab, url); err != nil {
 			return err
 		}
 		if err := browser.Eval(tab, abJS, nil); err != nil {
@@ -94,8 +94,8 @@ func runAB(ctx context.Context, dist, other string) error {
 	return nil
 }
 
-// trimmed is the mean of the fastest 80% of xs: the page clock has 0.1 ms steps, so a
-// median moves by whole steps, and the slowest fifth is the machine's.
+// trimmed is the mean of the fastest 80% of xs: a median moves in steps of the page
+// clock, and the slowest fifth is the machine's.
 func trimmed(xs []float64) float64 {
 	s := append([]float64(nil), xs...)
 	sort.Float64s(s)

@@ -44,7 +44,7 @@ true`
 // runRelay compares wx through the relay with wx direct, in two tabs of one browser.
 func runRelay(ctx context.Context, dist string, fx *fixture.Server) error {
 	var rl *relay.Relay
-	url, stop, err := browser.ServePage(dist, []byte(benchPage), browser.Dir{Prefix: "/relay/",
+	url, stop, err := browser.ServeIsolatedPage(dist, []byte(benchPage), browser.Dir{Prefix: "/relay/",
 		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { rl.ServeHTTP(w, r) })})
 	if err != nil {
 		return err
@@ -63,7 +63,7 @@ func runRelay(ctx context.Context, dist string, fx *fixture.Server) error {
 	for i, extra := range []string{"", ", relay: true"} {
 		tab, cancel := chromedp.NewContext(ctx)
 		defer cancel()
-		if err := chromedp.Run(tab, chromedp.Navigate(url)); err != nil {
+		if err := openIsolated(tab, url); err != nil {
 			return err
 		}
 		if err := browser.Eval(tab, `wxsim.start({domains: {request: [API], socket: ['wss://api.example.test'],
