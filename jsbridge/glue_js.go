@@ -86,9 +86,13 @@ func arg(args []js.Value, i int) js.Value {
 //
 // n ≥ 0: the call's packed record is the first n bytes of the inbox, and a and b are
 // undefined (they are not read from the slot); n = noArgs: a and b are undefined too.
+// settled > 0 (EvRequest only): the glue settled that request itself and Go has not
+// heard of it yet; it rides along instead of entering Go on its own (EvSettled, one
+// entry fewer a request when requests follow one another), and Go completes it before
+// the new call, as if it had come first.
 //
 //go:wasmexport wxsim_dispatch
-func dispatch(gid, ev, id, n int32) int32 {
+func dispatch(gid, ev, id, n, settled int32) int32 {
 	g := glues[gid]
 	if g == nil {
 		return answerUnhandled
@@ -99,7 +103,11 @@ func dispatch(gid, ev, id, n int32) int32 {
 	defer func() { g.in, g.inOK = in, inOK }()
 	g.in, g.inOK = "", false
 	if n >= 0 && n <= inboxSize && ev == EvRequest {
-		g.in, g.inOK = string(inbox[:n]), true
+		record := string(inbox[:n]) // copied first: what runs next may write the inbox again
+		if settled > 0 {
+			g.run(EvSettled, int(settled), js.Undefined(), js.Undefined())
+		}
+		g.in, g.inOK = record, true
 		return g.run(int(ev), int(id), js.Undefined(), js.Undefined())
 	}
 	if n == noArgs || n >= 0 { // each slot read is a call into JS and a name to decode

@@ -44,12 +44,14 @@ const (
 	// EvSettled: the glue settled request id itself, as the decode plan Go gave Fetch
 	// allowed: Go completes the task without delivering anything. The glue sends it on a
 	// macrotask after the task's callbacks, or before its next event, whichever comes
-	// first; Glue.TakeSettled takes the ones not sent yet.
+	// first (a single one rides along with an EvRequest: the export's settled argument);
+	// Glue.TakeSettled takes the ones not sent yet.
 	EvSettled = 15
 
 	// EvRequest is wx.request(options) with its readRequest record in the inbox (the
 	// export's n bytes; a, b undefined): Go reads it from its own memory, and asks the glue
-	// for the options object (Glue.Options) only when the plan needs more of it.
+	// for the options object (Glue.Options) only when the plan needs more of it. The
+	// export's settled argument, when not 0, is an EvSettled Go handles first.
 	EvRequest = 16
 )
 

@@ -41,12 +41,13 @@ function tellSettled() {
     try { dispatch(EV_SETTLED, id); } catch (e) { console.error("wxsim: runtime error:", e); }
   }
 }
-const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b, n) {
+// A request's entry (EV_REQUEST) carries one settled id along (owed, see startRequest).
+const dispatch = exports && exports.wxsim_dispatch ? function (ev, id, a, b, n, owed) {
   if (settledIds.length > 0 && ev !== EV_SETTLED) tellSettled();
   slot.a = a; slot.b = b;
   inGo++;
   let r;
-  try { r = exports.wxsim_dispatch(gid, ev, id, n !== undefined ? n : a === undefined && b === undefined ? NO_ARGS : -1); } finally {
+  try { r = exports.wxsim_dispatch(gid, ev, id, n !== undefined ? n : a === undefined && b === undefined ? NO_ARGS : -1, owed || 0); } finally {
     slot.a = undefined; slot.b = undefined;
     leaveGo();
   }
@@ -174,13 +175,15 @@ function startRequest(rec, opts) {
     refuse(rec, e);
     return true;
   }
-  // what Go is owed goes first: completing those may start queued tasks, which must not
-  // find the inbox already written
-  if (settledIds.length > 0) tellSettled();
+  // what Go is owed goes first: one settled request rides along with this entry (Go
+  // completes it before the call, having copied the record: completing it may start
+  // queued tasks, whose steps may enter Go again and write the inbox); more enter first
+  if (settledIds.length > 1) tellSettled();
   const w = utf8.encodeInto(packed, inbox());
   if (w.read !== packed.length) { rec.packed = packed; return false; } // readRequest answers it again
+  const owed = settledIds.length === 1 ? settledIds.pop() : 0;
   rec.opts = opts; // for Go's Options(id) while it plans
-  try { enter(EV_REQUEST, rec, undefined, undefined, w.written); } finally { rec.opts = undefined; }
+  try { enter(EV_REQUEST, rec, undefined, undefined, w.written, owed); } finally { rec.opts = undefined; }
   return true;
 }
 // guarded runs f, which reads user values for rec; an unreadable one fails the call.
@@ -194,9 +197,9 @@ function guarded(rec, f) {
 function refuse(rec, e) { enter(EV_UNREADABLE, rec, rec.api, [e.field, e.message]); }
 // enter calls Go for rec; if Go did not answer (it crashed or threw), the task fails
 // instead of hanging.
-function enter(ev, rec, a, b, n) {
+function enter(ev, rec, a, b, n, owed) {
   let ok;
-  try { ok = dispatch(ev, rec.id, a, b, n); } catch (e) { console.error("wxsim: runtime error:", e); }
+  try { ok = dispatch(ev, rec.id, a, b, n, owed); } catch (e) { console.error("wxsim: runtime error:", e); }
   if (ok === UNREADABLE) {
     const u = slot.u;
     slot.u = undefined;
@@ -224,14 +227,19 @@ function settle(rec, ok, res) {
     call(rec.complete, res, rec.api + " complete");
   });
 }
-function taskListeners(t, rec, kinds) {
-  for (const k of kinds) {
-    t["on" + k] = function (cb) {
+// taskListeners adds to task t the on…/off… pair of each listener kind; names are the
+// [kind, "on" + kind, "off" + kind] of listenerNames, made once per API (a property name
+// built for every task measured µs a request).
+function listenerNames(kinds) { return kinds.map(function (k) { return [k, "on" + k, "off" + k]; }); }
+function taskListeners(t, rec, names) {
+  for (const n of names) {
+    const k = n[0];
+    t[n[1]] = function (cb) {
       if (typeof cb !== "function" || rec.done) return;
       if (!rec.ls) rec.ls = Object.create(null);
       (rec.ls[k] || (rec.ls[k] = [])).push(cb);
     };
-    t["off" + k] = function (cb) {
+    t[n[2]] = function (cb) {
       const ls = rec.ls && rec.ls[k];
       if (!ls) return;
       if (cb === undefined) { ls.length = 0; return; }
@@ -267,10 +275,11 @@ const glue = {
   slot: slot,
   // definitions (called once per configuration)
   defineTaskAPI: function (target, name, api, kinds) {
+    const names = listenerNames(kinds);
     target[name] = function (opts) {
       const rec = newRec(name, opts);
       const t = { abort: function () { if (!rec.done) enter(EV_ABORT, rec); } };
-      taskListeners(t, rec, kinds);
+      taskListeners(t, rec, names);
       start(EV_CALL, rec, api, opts);
       return t;
     };

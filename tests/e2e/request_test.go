@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -189,6 +190,33 @@ func TestSettledRequestsLeaveNothingRunning(t *testing.T) {
 	st := p.Stats()
 	assert.Equal(t, 0.0, st["running"])
 	assert.Equal(t, 0.0, st["queued"])
+}
+
+// spec §8.1: a request the glue settled itself is told to Go with the next call, riding
+// along with it. Under 9 held requests, 12 calls each made from the previous one's
+// success take the one free slot in turn: a settlement lost on the way would leave the
+// next call queued for good.
+func TestChainedCallsTakeTheFreedSlot(t *testing.T) {
+	p := newPageFor(t, listed, 30*time.Second) // a lost settlement fails it in 30 s
+	p.Eval(startCalls, nil)
+	p.Eval(`for (let i = 0; i < 9; i++) go('h' + i, {url: '`+api+`/hold?id=ride' + i}); until(() => wxsim.stats().running === 9)`, nil)
+	var n float64
+	p.Eval(`new Promise((resolve, reject) => {
+		let n = 0;
+		const next = () => wx.request({url: '`+api+`/json',
+			success: () => { if (++n === 12) resolve(n); else next(); }, fail: (r) => reject(new Error(r.errMsg))});
+		next();
+	})`, &n)
+	assert.Equal(t, 12.0, n)
+	st := p.Stats()
+	assert.Equal(t, 9.0, st["running"], "the held ones")
+	assert.Equal(t, 0.0, st["queued"])
+	for i := range 9 {
+		fx.Release(fmt.Sprintf("ride%d", i))
+	}
+	for i := range 9 {
+		assert.Equal(t, []string{"success", "complete"}, p.state(fmt.Sprintf("h%d", i)).Cbs)
+	}
 }
 
 // spec §3, §8.4, §C4: the runtime keeps the plans of calls it has seen, yet the same
