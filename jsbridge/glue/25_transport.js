@@ -17,9 +17,9 @@
 //                           function that stops the feed f(sent, total)
 //   socket(s, call, arm)  opens socket s; arm() once nothing more can throw
 //   xhr                   true when an XMLHttpRequest to call.url is this transport's
-//                         fastest way for a request's whole body and a download with
-//                         progress, and fetch().blob() for a download without (measured,
-//                         README "Benchmarks"); false: fetch and XHR as above
+//                         fastest way for a request's whole body (measured, README
+//                         "Benchmarks"); false: fetch. Downloads on every transport go
+//                         over XHR with a progress listener and fetch().blob() without
 // call is {api, url, method, headers (flat name, value pairs), manual, form, id}.
 const transports = [];
 transports[VIA_DIRECT] = {

@@ -217,11 +217,12 @@ Object.assign(glue, {
     observe(rec, "start", call);
     ready(rec, t, url, function (cx) {
       // chosen once the call has returned, when its listeners are on: XHR reports progress;
-      // with nobody to tell, fetch().blob() is faster (25_transport.js, xhr)
+      // with nobody to tell, fetch().blob() is faster, directly and through the relay
+      // (measured: relay ÷ direct for 50 MiB went from 0.74 – 0.87 on XHR to 0.97 – 1.15)
       queueMicrotask(function () {
         if (rec.done) return;
         const ls = rec.ls && rec.ls.ProgressUpdate;
-        if (via === VIA_MOCK || (t.xhr && !(ls && ls.length > 0) && observers === null)) { fetchDownload(rec, t, cx, call, cap); return; }
+        if (via === VIA_MOCK || (!(ls && ls.length > 0) && observers === null)) { fetchDownload(rec, t, cx, call, cap); return; }
         try { runDownload(rec, t, cx, call, cap); } catch (e) {
           Promise.resolve().then(function () { failTask(rec, e, url); });
         }

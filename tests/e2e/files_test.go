@@ -98,6 +98,31 @@ func testDownloadFile(t *testing.T, cfg string) {
 			}
 		})
 	}
+	// without an onProgressUpdate listener the download goes over fetch().blob(), or
+	// counted chunks when there is no length, on each transport: the same file
+	for _, c := range []struct {
+		size int
+		cl   string
+	}{{0, "1"}, {1 << 20, "1"}, {3 << 20, "0"}} {
+		t.Run(fmt.Sprintf("no listener %d bytes cl=%s", c.size, c.cl), func(t *testing.T) {
+			var r struct {
+				ErrMsg     string  `json:"errMsg"`
+				StatusCode float64 `json:"statusCode"`
+				Fixture    string  `json:"fixture"`
+				Sum        string  `json:"sum"`
+			}
+			p.Eval(fmt.Sprintf(`(async () => {
+				const r = await pcall(wx.downloadFile, {url: '%s/file?size=%d&cl=%s'});
+				const h = r.header || {};
+				return {errMsg: r.errMsg, statusCode: r.statusCode, fixture: h['x-fixture'] || h['X-Fixture'] || '',
+					sum: r.tempFilePath ? await sha(r.tempFilePath) : ''};
+			})()`, api, c.size, c.cl), &r)
+			assert.Equal(t, "downloadFile:ok", r.ErrMsg)
+			assert.Equal(t, 200.0, r.StatusCode)
+			assert.Equal(t, "wxsim", r.Fixture, "the server's header")
+			assert.Equal(t, fixture.FileSHA256(c.size, 0), r.Sum, "byte-exact")
+		})
+	}
 	t.Run("404 body is saved", func(t *testing.T) {
 		var r transferResult
 		p.Eval(`transfer('downloadFile', {url: '`+api+`/file?size=10&status=404'})`, &r)
