@@ -220,6 +220,9 @@ function settle(rec, ok, res) {
     size: body === null ? 0 : typeof body === "string" ? body.length : body.byteLength !== undefined ? body.byteLength : body.size });
   if (rec.pace) clearTimer(rec.pace.key); // §C3 steps still waiting (27_network.js)
   if (rec.mock) clearTimer("mock" + rec.id); // a mock's delay (45_mock.js)
+  // a relay lane the task holds (50_relay.js): freed however the task ends, also when it
+  // ends while a §C3 step waits (the step never runs, nor the code after it)
+  if (rec.lane) { rec.lane.done(); rec.lane = null; }
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }

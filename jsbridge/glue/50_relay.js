@@ -146,7 +146,9 @@ transports[VIA_RELAY] = {
     if (rec.done) return null;
     const kind = resp.headers.get("X-Wxsim-Error");
     if (kind) throw relayError(kind, await resp.text());
-    rec.ctype = relayHead(rec, resp.headers.get("X-Wxsim-Meta"));
+    try { rec.ctype = relayHead(rec, resp.headers.get("X-Wxsim-Meta")); } catch (e) {
+      throw String(e.name).startsWith("relay-") ? e : relayError("network", "the relay answered without readable metadata");
+    }
     return resp;
   },
   release: function (rec) { if (rec.lane) { rec.lane.done(); rec.lane = null; } },

@@ -12,15 +12,20 @@ package wasmpack
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"slices"
 	"strconv"
 )
 
 const (
+	secImport    = 2
 	secData      = 11
 	secDataCount = 12
 )
+
+// maxSpan bounds the memory image Pack builds to check its work (wx.wasm's: 1.4 MB).
+const maxSpan = 64 << 20
 
 // DefaultGap is the largest run of zeros Pack writes out to join two segments. A run of
 // zeros costs a few bytes after gzip; a segment header costs about four.
@@ -39,9 +44,11 @@ type Stats struct {
 
 // Pack returns mod with its data segments sorted by offset and every two neighbours
 // whose gap is at most maxGap bytes joined. A module without a data section comes back
-// as it is. It fails, leaving nothing half-done, on a module it cannot read, on a passive
-// segment or one of another memory, on an offset that is not a constant, and on
-// segments that overlap: none of them is in what Go writes.
+// as it is. It fails, leaving nothing half-done, on a module it cannot read, on an
+// imported memory (its content is not known to start zeroed), on a data count section
+// (code may then drop segments by index), on a passive segment or one of another
+// memory, on an offset that is not a constant, on an empty segment and on segments that
+// overlap: none of them is in what Go writes.
 func Pack(mod []byte, maxGap int) ([]byte, Stats, error) {
 	secs, err := sections(mod)
 	if err != nil {
@@ -50,7 +57,14 @@ func Pack(mod []byte, maxGap int) ([]byte, Stats, error) {
 	var st Stats
 	var merged []Segment
 	for _, s := range secs {
-		if s.id == secData {
+		switch s.id {
+		case secImport:
+			if err := noMemoryImport(s.body); err != nil {
+				return nil, Stats{}, err
+			}
+		case secDataCount:
+			return nil, Stats{}, errors.New("wasmpack: the module has a data count section: its code may drop segments by index")
+		case secData:
 			segs, err := parseData(s.body)
 			if err != nil {
 				return nil, Stats{}, err
@@ -67,8 +81,6 @@ func Pack(mod []byte, maxGap int) ([]byte, Stats, error) {
 		switch s.id {
 		case secData:
 			writeSection(&out, secData, encodeData(merged))
-		case secDataCount: // comes before the data; kept right although Go writes none
-			writeSection(&out, secDataCount, appendULEB(nil, uint64(len(merged))))
 		default:
 			out.Write(mod[s.start:s.end])
 		}
@@ -86,7 +98,7 @@ func Pack(mod []byte, maxGap int) ([]byte, Stats, error) {
 // on overlapping segments.
 func Merge(segs []Segment, maxGap int) ([]Segment, error) {
 	sorted := slices.Clone(segs)
-	slices.SortStableFunc(sorted, func(a, b Segment) int { return int(int64(a.Offset) - int64(b.Offset)) })
+	slices.SortStableFunc(sorted, func(a, b Segment) int { return cmp.Compare(a.Offset, b.Offset) })
 	var out []Segment
 	for _, s := range sorted {
 		if len(s.Data) == 0 {
@@ -138,8 +150,8 @@ func Image(mod []byte) (MemoryImage, error) {
 		lo = min(lo, uint64(s.Offset))
 		hi = max(hi, uint64(s.Offset)+uint64(len(s.Data)))
 	}
-	if hi-lo > 1<<30 {
-		return MemoryImage{}, errors.New("wasmpack: data segments span more than 1 GiB")
+	if hi-lo > maxSpan {
+		return MemoryImage{}, errors.New("wasmpack: data segments span more than 64 MiB")
 	}
 	mem := make([]byte, hi-lo)
 	for _, s := range segs {
@@ -212,6 +224,9 @@ func parseData(body []byte) ([]Segment, error) {
 		}
 		if n > uint64(len(body)-next) {
 			return nil, errTruncated
+		}
+		if n == 0 { // it writes nothing, yet one past the memory's end fails instantiation
+			return nil, errors.New("wasmpack: data segment " + strconv.Itoa(len(segs)) + " is empty")
 		}
 		segs = append(segs, Segment{Offset: uint32(off), Data: body[next : next+int(n)]})
 		i = next + int(n)
@@ -305,4 +320,63 @@ func appendSLEB(b []byte, v int64) []byte {
 		}
 		b = append(b, c|0x80)
 	}
+}
+
+// noMemoryImport fails when the import section body imports a memory.
+func noMemoryImport(body []byte) error {
+	count, i, err := readULEB(body, 0, 32)
+	if err != nil {
+		return err
+	}
+	for range count {
+		for range 2 { // module and field names
+			n, next, err := readULEB(body, i, 32)
+			if err != nil {
+				return err
+			}
+			if n > uint64(len(body)-next) {
+				return errTruncated
+			}
+			i = next + int(n)
+		}
+		if i >= len(body) {
+			return errTruncated
+		}
+		kind := body[i]
+		i++
+		switch kind {
+		case 0: // function: a type index
+			if _, i, err = readULEB(body, i, 32); err != nil {
+				return err
+			}
+		case 1: // table: a reference type, then limits
+			if i >= len(body) {
+				return errTruncated
+			}
+			if i, err = skipLimits(body, i+1); err != nil {
+				return err
+			}
+		case 2:
+			return errors.New("wasmpack: the module imports its memory, whose content is not known to start zeroed")
+		case 3: // global: a value type and mutability
+			if i += 2; i > len(body) {
+				return errTruncated
+			}
+		default: // a kind Go does not write (tags, ...): its size is unknown here
+			return errors.New("wasmpack: an import of kind " + strconv.Itoa(int(kind)) + " this tool does not read")
+		}
+	}
+	return nil
+}
+
+func skipLimits(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return 0, errTruncated
+	}
+	flags := b[i]
+	_, i, err := readULEB(b, i+1, 64)
+	if err == nil && flags&1 != 0 {
+		_, i, err = readULEB(b, i, 64)
+	}
+	return i, err
 }

@@ -69,11 +69,23 @@ func TestPackKeepsTheMemoryAndTheRest(t *testing.T) {
 	assert.Equal(t, module(typeSec, sec(3, 1, 0), dataSec(seg(0x1000, "a\x00\x00bc"), seg(0x1100, "far"), seg(0x2000, "late")), code), out)
 }
 
-func TestPackDataCount(t *testing.T) {
-	in := module(typeSec, sec(secDataCount, 3), dataSec(seg(0, "a"), seg(1, "b"), seg(100, "c")))
-	out, _, err := Pack(in, 0)
-	require.NoError(t, err)
-	assert.Equal(t, module(typeSec, sec(secDataCount, 2), dataSec(seg(0, "ab"), seg(100, "c"))), out)
+// importSec imports, from module "m", one function (type 0), one table, one global and,
+// with mem, one memory.
+func importSec(mem bool) []byte {
+	b := []byte{2, 3, 1, 'm', 1, 'f', 0, 0, 1, 'm', 1, 't', 1, 0x70, 1, 1, 5, 1, 'm', 1, 'g', 3, 0x7f, 0}
+	if mem {
+		b[1] = 4
+		b = append(b, 1, 'm', 1, 'x', 2, 0, 1)
+	}
+	return b
+}
+
+func TestPackImports(t *testing.T) {
+	in := module(typeSec, importSec(false), dataSec(seg(0, "a"), seg(1, "b")))
+	out, st, err := Pack(in, 0)
+	require.NoError(t, err, "functions, tables and globals may be imported")
+	assert.Equal(t, Stats{Before: 2, After: 1}, st)
+	assert.Equal(t, module(typeSec, importSec(false), dataSec(seg(0, "ab"))), out)
 }
 
 func TestPackWithoutData(t *testing.T) {
@@ -104,6 +116,11 @@ func TestPackRefuses(t *testing.T) {
 		{"offset too long", "too long", module(sec(secData, 1, 0, 0x41, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01, 0x0b, 0))},
 		{"offset out of range", "out of range", module(sec(secData, 1, 0, 0x41, 0x80, 0x80, 0x80, 0x80, 0x40, 0x0b, 0))},
 		{"overlap", "overlap", module(dataSec(seg(0, "abc"), seg(1, "x")))},
+		{"empty segment", "is empty", module(sec(secData, 1, 0, 0x41, 0, 0x0b, 0))},
+		{"imported memory", "imports its memory", module(typeSec, importSec(true), dataSec(seg(0, "a")))},
+		{"import of a kind it does not read", "of kind 4", module(sec(2, 1, 1, 'm', 1, 'e', 4, 0, 0))},
+		{"import section truncated", "truncated", module(sec(2, 1, 1, 'm', 5, 'e'))},
+		{"data count", "data count", module(typeSec, sec(secDataCount, 1), dataSec(seg(0, "a")))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _, err := Pack(tc.mod, DefaultGap)
@@ -136,7 +153,8 @@ func TestLEB(t *testing.T) {
 
 func FuzzPack(f *testing.F) {
 	f.Add(module(typeSec, dataSec(seg(8, "ab"), seg(4, "c"), seg(100, "d"))), 4)
-	f.Add(module(sec(secDataCount, 1), dataSec(seg(0, "x"))), 0)
+	f.Add(module(importSec(true), dataSec(seg(0, "x"))), 0)
+	f.Add(module(importSec(false), dataSec(seg(0, "x"), seg(3, "y"))), 2)
 	f.Fuzz(func(t *testing.T, mod []byte, gap int) {
 		out, _, err := Pack(mod, gap%200)
 		if err != nil {

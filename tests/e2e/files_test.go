@@ -110,13 +110,19 @@ func testDownloadFile(t *testing.T, cfg string) {
 				StatusCode float64 `json:"statusCode"`
 				Fixture    string  `json:"fixture"`
 				Sum        string  `json:"sum"`
+				XHRs       float64 `json:"xhrs"`
 			}
 			p.Eval(fmt.Sprintf(`(async () => {
-				const r = await pcall(wx.downloadFile, {url: '%s/file?size=%d&cl=%s'});
+				const open = XMLHttpRequest.prototype.open;
+				let xhrs = 0;
+				XMLHttpRequest.prototype.open = function () { xhrs++; return open.apply(this, arguments); };
+				let r;
+				try { r = await pcall(wx.downloadFile, {url: '%s/file?size=%d&cl=%s'}); } finally { XMLHttpRequest.prototype.open = open; }
 				const h = r.header || {};
 				return {errMsg: r.errMsg, statusCode: r.statusCode, fixture: h['x-fixture'] || h['X-Fixture'] || '',
-					sum: r.tempFilePath ? await sha(r.tempFilePath) : ''};
+					sum: r.tempFilePath ? await sha(r.tempFilePath) : '', xhrs};
 			})()`, api, c.size, c.cl), &r)
+			assert.Equal(t, 0.0, r.XHRs, "fetch, not XMLHttpRequest")
 			assert.Equal(t, "downloadFile:ok", r.ErrMsg)
 			assert.Equal(t, 200.0, r.StatusCode)
 			assert.Equal(t, "wxsim", r.Fixture, "the server's header")

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"net/netip"
 	"os"
@@ -297,6 +298,91 @@ func TestRelayTenAtOnce(t *testing.T) {
 	fx.ReleaseAll()
 	for i := range 10 {
 		assert.Equal(t, []string{"success", "complete"}, p.state("r"+strconv.Itoa(i)).Cbs)
+	}
+}
+
+// spec §9, §C3: a relayed call holds one of the relay origin's lanes. One that ends while
+// a §C3 latency step still waits (the relay's answer is in, the page has not seen it yet)
+// frees its lane like any other: after 8 such aborted downloads, the next call still
+// goes to the relay's own origin, not to its other loopback name (kept for when 6 calls
+// are in flight on the first).
+func TestRelayLaneFreedWhenAPacedCallEnds(t *testing.T) {
+	p := newPage(t, relayCfg)
+	var out struct {
+		URLs []string `json:"urls"`
+		Errs []string `json:"errs"`
+	}
+	p.Eval(`(async () => {
+		const urls = [], orig = window.fetch;
+		let answered = null;
+		window.fetch = function (u) {
+			const r = orig.apply(this, arguments);
+			if (String(u).includes('relay/http')) { urls.push(String(u)); r.then(() => answered && answered()); }
+			return r;
+		};
+		const errs = [];
+		try {
+			wxsim.setNetwork({type: 'wifi', latencyMs: 3000});
+			for (let i = 0; i < 8; i++) {
+				const head = new Promise((r) => { answered = r; });
+				errs.push(await new Promise((r) => {
+					const t = wx.downloadFile({url: '`+api+`/file?size=10', complete: (res) => r(res.errMsg)});
+					// a macrotask after the answer: the glue's steps up to the wait are microtasks
+					head.then(() => setTimeout(() => t.abort(), 0));
+				}));
+			}
+			wxsim.setNetwork({type: 'wifi'});
+			errs.push(await new Promise((r) => wx.downloadFile({url: '`+api+`/file?size=10', complete: (res) => r(res.errMsg)})));
+		} finally { window.fetch = orig; wxsim.setNetwork({type: 'wifi'}); }
+		return {urls, errs};
+	})()`, &out)
+	want := []string{}
+	for range 8 {
+		want = append(want, "downloadFile:fail abort")
+	}
+	assert.Equal(t, append(want, "downloadFile:ok"), out.Errs)
+	require.Len(t, out.URLs, 9)
+	for i, u := range out.URLs {
+		assert.True(t, strings.HasPrefix(u, pageOrigin()+"/relay/http"), "call %d went to %s", i, u)
+	}
+}
+
+// spec §9: a relay whose answer carries metadata that cannot be read fails the call with
+// a network error saying so, whichever primitive carried it (fetch for a request and a
+// download without a listener, XHR for a download with one).
+func TestRelayUnreadableMetadata(t *testing.T) {
+	origin := pageOrigin()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", origin)
+		h.Set("Access-Control-Allow-Headers", "*")
+		h.Set("Access-Control-Expose-Headers", "X-Wxsim-Meta, X-Wxsim-Error")
+		switch {
+		case r.Method == http.MethodOptions:
+		case r.URL.Path == "/relay/session":
+			w.Write([]byte(`{"session":"s1"}`))
+		default:
+			h.Set("X-Wxsim-Meta", "%%not-encoded")
+			w.Write([]byte("body"))
+		}
+	}))
+	t.Cleanup(srv.Close)
+	p := newPage(t, `{domains: {request: ['`+api+`'], downloadFile: ['`+api+`']}, relay: '`+srv.URL+`/', relayToken: 't'}`)
+	var out map[string]string
+	p.Eval(`(async () => {
+		const msg = (fn, o, listen) => new Promise((res) => {
+			const t = fn(Object.assign({complete: (r) => res(r.errMsg)}, o));
+			if (listen) t.onProgressUpdate(() => {});
+		});
+		return {
+			request: await msg(wx.request, {url: '`+api+`/json'}),
+			download: await msg(wx.downloadFile, {url: '`+api+`/file?size=4'}),
+			downloadListened: await msg(wx.downloadFile, {url: '`+api+`/file?size=4'}, true),
+		};
+	})()`, &out)
+	for _, k := range []string{"request", "download", "downloadListened"} {
+		api := map[string]string{"request": "request", "download": "downloadFile", "downloadListened": "downloadFile"}[k]
+		assert.Equal(t, api+":fail network error: the relay answered without readable metadata", out[k], k)
 	}
 }
 
