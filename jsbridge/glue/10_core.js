@@ -148,7 +148,7 @@ function useClock(c) {
 // newRec makes the record of one call. Its callbacks are read once, now; one that cannot
 // be read leaves rec.bad set, and the call fails (start) with the others still called.
 function newRec(api, opts) {
-  const rec = { id: nextId++, api: api, done: false, ls: null, ctrl: null,
+  const rec = { id: nextId++, api: api, done: false, ls: null, ctrl: null, tr: null,
     body: undefined, buf: null, status: 0, header: null, t0: 0, t1: 0, t2: 0,
     resolve: null, reject: null, success: undefined, fail: undefined, complete: undefined, bad: null,
     fast: FAST_NONE, okMsg: "" };
@@ -220,9 +220,9 @@ function settle(rec, ok, res) {
     size: body === null ? 0 : typeof body === "string" ? body.length : body.byteLength !== undefined ? body.byteLength : body.size });
   if (rec.pace) clearTimer(rec.pace.key); // §C3 steps still waiting (27_network.js)
   if (rec.mock) clearTimer("mock" + rec.id); // a mock's delay (45_mock.js)
-  // a relay lane the task holds (50_relay.js): freed however the task ends, also when it
-  // ends while a §C3 step waits (the step never runs, nor the code after it)
-  if (rec.lane) { rec.lane.done(); rec.lane = null; }
+  // what the task's transport holds for its fetch (a relay lane): freed however the task
+  // ends, also while a §C3 step waits (the step never runs, nor the code after it)
+  if (rec.tr) { const t = rec.tr; rec.tr = null; t.release(rec); }
   rec.ctrl = null; rec.buf = null; rec.body = undefined; rec.ls = null; rec.xhr = null; rec.blob = null; rec.text = null;
   later(function () {
     if (rec.resolve) { (ok ? rec.resolve : rec.reject)(res); return; }

@@ -7,7 +7,8 @@
 //                           (the relay's session)
 //   fetch(rec, cx, call)  → a Promise of wx.request's Response, its head put in rec
 //                           (status, header, cookies, ctype); null when the task ended
-//   release(rec)          → frees what fetch held, once the body is read or on error
+//   release(rec)          → frees what fetch held, once the body is read, on error, and
+//                           when the task settles (settle: rec.tr); twice is harmless
 //   openXHR(xhr, cx, call) opens xhr for a transfer
 //   headXHR(rec, xhr)     → reads the head into rec; false when the transport answered
 //                           an error instead (rec.relayErr, rec.relayMsg)

@@ -48,6 +48,7 @@ async function run(rec, t, call, chunked) {
     rec.t0 = now();
     const p = t.ready(rec), cx = p === null ? null : await p;
     if (rec.done) return;
+    rec.tr = t; // settle releases what t.fetch holds, however the task ends
     const resp = await t.fetch(rec, cx, call);
     if (resp === null || rec.done) return;
     if (rec.pace) { await paced(rec, "head", 0); if (rec.done) return; } // §C3

@@ -151,6 +151,7 @@ async function fetchDownload(rec, t, cx, call, cap) {
     rec.ctrl = new AbortController();
     rec.lastProgress = -1;
     rec.t0 = now();
+    rec.tr = t; // settle releases what t.fetch holds, however the task ends
     const resp = await t.fetch(rec, cx, call);
     if (resp === null || rec.done) return;
     rec.t1 = now();
