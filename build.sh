@@ -19,7 +19,7 @@ build() {
 	pkg_build # the ES module, types and package.json (§C7)
 	# wxsim_loaderglue: the loader hands wx.wasm the glue (jsbridge/gluesrc.go says why)
 	GOOS=js GOARCH=wasm go build -tags wxsim_loaderglue -trimpath -ldflags="-s -w" -o web/dist/wx.wasm ./wasm
-	# Go writes ~32,000 tiny data segments; joined, the module is 54 KB smaller gzip'd
+	# Go writes ~32,000 tiny data segments; joined, the module is 56 KB smaller gzip'd
 	go run ./sim/cmd/wasmpack web/dist/wx.wasm >/dev/null
 	cat jsbridge/glue/[0-9][0-9]_*.js >web/dist/glue.js
 	cp jsbridge/guard.js web/dist/guard.js
